@@ -1,0 +1,63 @@
+# Ptrace job control series: apply, build, boot, test. Thin wrapper: the work is in tools/.
+# `make` runs the loop for KERNEL (default: the patched kernel); `make check` is what CI runs.
+# See README.md and Documentation/workflow.md. `make help` lists targets and variables.
+
+BUILD        ?= $(CURDIR)/build
+KERNEL       ?= patched
+SERIES       ?=
+ifeq ($(SERIES),none)
+override KERNEL := vanilla
+endif
+KASAN        ?= 0
+ACCEL        ?= tcg
+BOOT_TIMEOUT ?= 900
+STEPS        ?= kselftest
+APPEND       ?=
+GUEST_BINS   ?=
+SMP          ?= 2
+JOBS         ?= $(shell nproc)
+V            ?= 0
+# Steps of `make check`, in order. Later work adds its own check-* targets here.
+CHECK_TARGETS ?= check-deps check-verdict check-static check-bisect check-sparse test
+
+export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
+
+T := $(CURDIR)/tools
+.NOTPARALLEL:
+.DEFAULT_GOAL := test
+
+.PHONY: test all deps base trees kernel kselftest initramfs boot verdict tree export \
+	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
+	check-sparse clean distclean help
+
+all test:            ; @$(T)/run
+deps check-deps:     ; @$(T)/deps
+base:                ; @$(T)/deps && $(T)/base
+trees: base          ; @$(T)/worktree patched && $(if $(filter patched linux,$(KERNEL)),true,$(T)/worktree $(KERNEL))
+kernel: trees        ; @$(T)/build-kernel $(KERNEL)
+kselftest: trees     ; @$(T)/build-kselftest $(if $(filter linux,$(KERNEL)),linux,patched)
+initramfs:           ; @$(T)/mkinitramfs $(KERNEL) $(if $(filter linux,$(KERNEL)),linux,patched)
+boot:                ; @$(T)/boot $(KERNEL)
+verdict:             ; @$(T)/verdict --cpus $(SMP) $(BUILD)/logs/$(KERNEL)$(if $(filter 1,$(KASAN)),-kasan)/console.log
+
+tree:                ; @$(T)/deps && $(T)/base && $(T)/tree
+export:              ; @$(T)/export
+
+check:               ; @$(T)/check $(CHECK_TARGETS)
+check-verdict:       ; @$(T)/test-verdict
+check-static: check-apply check-checkpatch
+check-apply: base    ; @$(T)/check-apply
+check-checkpatch: base ; @$(T)/check-checkpatch
+check-bisect: base   ; @$(T)/check-bisect
+check-sparse: base   ; @$(T)/check-sparse
+
+clean:               ; rm -rf $(BUILD)/logs $(BUILD)/guest
+distclean:           ; rm -rf $(BUILD)
+
+help:
+	@sed -n '/^## /s/^## //p' $(T)/../Documentation/workflow.md 2>/dev/null || true
+	@echo "targets: test (default) check tree export kernel kselftest initramfs boot verdict"
+	@echo "         check-static check-apply check-checkpatch check-bisect check-sparse check-verdict clean distclean"
+	@echo "variables: KERNEL=patched|vanilla|mutant-NAME|linux SERIES=none KASAN=1 ACCEL=tcg|kvm|auto"
+	@echo "           BOOT_TIMEOUT=900 STEPS=kselftest APPEND= GUEST_BINS= SMP=2 JOBS=n V=1 BUILD=dir"
+	@echo "           CHECK_TARGETS='$(CHECK_TARGETS)'"

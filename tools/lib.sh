@@ -1,0 +1,164 @@
+# shellcheck shell=bash
+# Common helpers for the ptj tools. Sourced, never executed.
+#
+# Environment (set by the top-level Makefile, defaults here for direct use):
+#   BUILD         build area (default: <repo>/build)
+#   KERNEL        patched | vanilla | mutant-NAME | linux   (default: patched)
+#   KASAN         1 to add kernel/config/kasan.config (own O= dir, own logs)
+#   JOBS          make -j (default: nproc)
+
+set -euo pipefail
+
+PTJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$PTJ_TOP/build}
+KERNEL=${KERNEL:-patched}
+KASAN=${KASAN:-0}
+JOBS=${JOBS:-$(nproc)}
+V=${V:-0}
+
+PTJ_TARBALL=${PTJ_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+PTJ_PKG=$(awk '$1=="package:"{print $2}' "$PTJ_TOP/kernel/base")
+PTJ_VERIFIED_SUBLEVEL=$(awk -F': *' '/^SUBLEVEL last verified:/{print $2}' "$PTJ_TOP/kernel/base")
+PTJ_LOGS=$BUILD/logs
+PTJ_FRAGMENT=$PTJ_TOP/kernel/config/ptrace-test.config
+PTJ_KASAN_FRAGMENT=$PTJ_TOP/kernel/config/kasan.config
+
+# Fixed identity for every commit the tools make in kernel trees (base commit, git am in test
+# trees): reproducible hashes, and no dependence on the user's git config (CI has none).
+PTJ_GIT_NAME="ptj tools"
+PTJ_GIT_EMAIL="ptj-tools@localhost"
+PTJ_GIT_DATE="2000-01-01T00:00:00+0000"
+
+# Deterministic kernel builds: identical command lines and generated headers in every tree,
+# so ccache hits across vanilla/patched/mutant/bisect.
+export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
+export KBUILD_BUILD_USER=ptj KBUILD_BUILD_HOST=ptj KBUILD_BUILD_VERSION=1
+export LOCALVERSION=""
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime,locale}
+export CCACHE_NOHASHDIR=1
+export CCACHE_COMPILERCHECK=content
+export LC_ALL=C TZ=UTC
+
+PTJ_T0=${PTJ_T0:-$(date +%s)}
+
+say()  { printf '[ptj] %s\n' "$*"; }
+warn() { printf '[ptj] WARNING: %s\n' "$*" >&2; }
+
+# die CAUSE [LOG]: one-line cause, the log path and its tail, non-zero exit.
+die() {
+	local cause=$1 log=${2:-}
+	if [ -n "$log" ] && [ -f "$log" ]; then
+		printf '[ptj] ---- last 40 lines of %s ----\n' "$log" >&2
+		tail -n 40 "$log" >&2 || true
+		printf '[ptj] ----\n' >&2
+	fi
+	printf '[ptj] FAILED: %s%s\n' "$cause" "${log:+ (log: $log)}" >&2
+	exit 1
+}
+
+fmt_secs() { # 452 -> 7m32s
+	local s=$1
+	if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+
+# step "message" cmd...: prints "[ptj] message... done in 7m32s" around a long command.
+step() {
+	local msg=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	printf '[ptj] %s...\n' "$msg"
+	"$@" || rc=$?
+	if [ $rc -eq 0 ]; then
+		printf '[ptj] %s... done in %s\n' "$msg" "$(fmt_secs $(($(date +%s) - t0)))"
+	fi
+	return $rc
+}
+
+# run_logged LOG cmd...: output to LOG only (V=1 also shows it).
+run_logged() {
+	local log=$1
+	shift
+	mkdir -p "$(dirname "$log")"
+	if [ "$V" = 1 ]; then
+		"$@" 2>&1 | tee -a "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	"$@" >>"$log" 2>&1
+}
+
+sha() { sha256sum | cut -c1-16; }
+
+# --- base tree --------------------------------------------------------------------------------
+# The base repo of the current tarball: build/base-<version>. tools/base writes the version into
+# build/base.stamp together with the tarball identity, so that later runs need no extraction.
+tarball_id() {
+	local ver
+	ver=$(dpkg-query -W -f='${Version}' "$PTJ_PKG" 2>/dev/null || echo unknown)
+	printf '%s %s %s\n' "$ver" "$(stat -c '%s %Y' "$PTJ_TARBALL")" "$PTJ_TARBALL"
+}
+
+base_version() { # prints 6.12.117 if the base is prepared, else fails
+	local stamp=$BUILD/base.stamp
+	[ -f "$stamp" ] || return 1
+	[ "$(sed -n 1p "$stamp")" = "$(tarball_id)" ] || return 1
+	sed -n 2p "$stamp"
+}
+
+base_dir()  { echo "$BUILD/base-$(base_version)"; }
+trees_dir() { echo "$BUILD/trees-$(base_version)"; }
+base_git()  { git -C "$(base_dir)" "$@"; }
+
+# Directory of a kernel tree by name: patched, vanilla, bisect, mutant-NAME, linux (developer).
+tree_dir() {
+	case $1 in
+	linux) echo "$BUILD/linux" ;;
+	*) echo "$(trees_dir)/$1" ;;
+	esac
+}
+
+# O= directory: a DIRECT subdirectory of the tree, so that srctree is ".." and compiler
+# command lines are identical in every tree (ccache hits across trees).
+out_name() { if [ "$KASAN" = 1 ]; then echo .out-kasan; else echo .out; fi; }
+out_dir()  { echo "$(tree_dir "$1")/$(out_name)"; }
+# Name used for logs and images: patched, vanilla-kasan, ...
+run_name() { if [ "$KASAN" = 1 ]; then echo "$1-kasan"; else echo "$1"; fi; }
+log_dir()  { echo "$PTJ_LOGS/$(run_name "$1")"; }
+
+# The series, in order, as absolute paths (empty output: empty series).
+series_patches() {
+	local s=$PTJ_TOP/patches/series p
+	[ -f "$s" ] || return 0
+	while IFS= read -r p; do
+		p=${p%%#*}
+		p=$(echo "$p" | xargs)
+		[ -n "$p" ] || continue
+		[ -f "$PTJ_TOP/patches/$p" ] || die "patches/series names $p, which does not exist"
+		echo "$PTJ_TOP/patches/$p"
+	done <"$s"
+}
+
+# Hash of everything that decides the content of the series (for the "already applied" stamp).
+series_hash() {
+	{
+		echo "base $(base_git rev-parse base)"
+		series_patches | while read -r p; do
+			echo "$(basename "$p") $(sha256sum <"$p" | cut -d' ' -f1)"
+		done
+	} | sha
+}
+
+# git am the series on top of the current HEAD of tree $1. On failure: one line naming the patch.
+apply_series() {
+	local dir=$1 log=$2 p n=0
+	while read -r p; do
+		n=$((n + 1))
+		if ! git -C "$dir" -c user.name="$PTJ_GIT_NAME" -c user.email="$PTJ_GIT_EMAIL" \
+			am --no-3way --keep-cr "$p" >>"$log" 2>&1; then
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			die "patch $(basename "$p") does not apply to base $(base_version)" "$log"
+		fi
+	done < <(series_patches)
+	echo "$n"
+}
