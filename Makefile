@@ -18,7 +18,7 @@ SMP          ?= 2
 JOBS         ?= $(shell nproc)
 V            ?= 0
 # Steps of `make check`, in order. Later work adds its own check-* targets here.
-CHECK_TARGETS ?= check-deps check-verdict check-static check-bisect check-sparse test
+CHECK_TARGETS ?= check-deps check-verdict check-static check-bisect test check-sparse test-kasan
 
 export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
 
@@ -26,11 +26,12 @@ T := $(CURDIR)/tools
 .NOTPARALLEL:
 .DEFAULT_GOAL := test
 
-.PHONY: test all deps base trees kernel kselftest initramfs boot verdict tree export \
+.PHONY: test test-kasan all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
 	check-sparse clean distclean help
 
 all test:            ; @$(T)/run
+test-kasan:          ; @KASAN=1 $(T)/run
 deps check-deps:     ; @$(T)/deps
 base:                ; @$(T)/deps && $(T)/base
 trees: base          ; @$(T)/worktree patched && $(if $(filter patched linux,$(KERNEL)),true,$(T)/worktree $(KERNEL))
@@ -56,7 +57,7 @@ distclean:           ; rm -rf $(BUILD)
 
 help:
 	@sed -n '/^## /s/^## //p' $(T)/../Documentation/workflow.md 2>/dev/null || true
-	@echo "targets: test (default) check tree export kernel kselftest initramfs boot verdict"
+	@echo "targets: test (default) test-kasan check tree export kernel kselftest initramfs boot verdict"
 	@echo "         check-static check-apply check-checkpatch check-bisect check-sparse check-verdict clean distclean"
 	@echo "variables: KERNEL=patched|vanilla|mutant-NAME|linux SERIES=none KASAN=1 ACCEL=tcg|kvm|auto"
 	@echo "           BOOT_TIMEOUT=900 STEPS=kselftest APPEND= GUEST_BINS= SMP=2 JOBS=n V=1 BUILD=dir"
