@@ -157,7 +157,8 @@ apply_series() {
 		if ! git -C "$dir" -c user.name="$PTJ_GIT_NAME" -c user.email="$PTJ_GIT_EMAIL" \
 			am --no-3way --keep-cr "$p" >>"$log" 2>&1; then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
-			die "patch $(basename "$p") does not apply to base $(base_version)" "$log"
+			# ONE line: the patch, the first error git am gave, the log.
+			die "patch $(basename "$p") does not apply to base $(base_version): $(grep -m1 -E '^(error|fatal):' "$log" | cut -c1-120) (log: $log)"
 		fi
 	done < <(series_patches)
 	echo "$n"
