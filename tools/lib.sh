@@ -90,6 +90,19 @@ run_logged() {
 
 sha() { sha256sum | cut -c1-16; }
 
+# One run at a time per build area: the trees, build dirs and logs in BUILD are shared by every
+# make in every clone that uses it. Re-entrant through the environment (make check -> make test).
+ptj_lock() {
+	[ "${PTJ_LOCKED:-}" = "$BUILD" ] && return 0
+	mkdir -p "$BUILD"
+	exec 8>>"$BUILD/.ptj.lock"
+	if ! flock -n 8; then
+		say "another make uses the build area $BUILD: waiting for it to finish"
+		flock 8
+	fi
+	export PTJ_LOCKED=$BUILD
+}
+
 # --- base tree --------------------------------------------------------------------------------
 # The base repo of the current tarball: build/base-<version>. tools/base writes the version into
 # build/base.stamp together with the tarball identity, so that later runs need no extraction.
