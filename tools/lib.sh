@@ -167,8 +167,9 @@ apply_series() {
 	local dir=$1 log=$2 p n=0
 	while read -r p; do
 		n=$((n + 1))
-		if ! git -C "$dir" -c user.name="$PTJ_GIT_NAME" -c user.email="$PTJ_GIT_EMAIL" \
-			am --no-3way --keep-cr "$p" >>"$log" 2>&1; then
+		# Fixed committer (name, mail, date): the same series gives the same commit ids everywhere.
+		if ! GIT_COMMITTER_NAME="$PTJ_GIT_NAME" GIT_COMMITTER_EMAIL="$PTJ_GIT_EMAIL" \
+			GIT_COMMITTER_DATE="$PTJ_GIT_DATE" git -C "$dir" am --no-3way --keep-cr "$p" >>"$log" 2>&1; then
 			git -C "$dir" am --abort >/dev/null 2>&1 || true
 			# ONE line: the patch, the first error git am gave, the log.
 			die "patch $(basename "$p") does not apply to base $(base_version): $(grep -m1 -E '^(error|fatal):' "$log" | cut -c1-120) (log: $log)"
