@@ -26,7 +26,7 @@ T := $(CURDIR)/tools
 .NOTPARALLEL:
 .DEFAULT_GOAL := test
 
-.PHONY: test test-kasan all deps base trees kernel kselftest initramfs boot verdict tree export \
+.PHONY: test test-kasan proof all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
 	check-sparse clean distclean help
 
@@ -43,6 +43,8 @@ verdict:             ; @$(T)/verdict --cpus $(SMP) $(BUILD)/logs/$(KERNEL)$(if $
 
 tree:                ; @$(T)/deps && $(T)/base && $(T)/tree
 export:              ; @$(T)/export
+
+proof:               ; @PROOF_OUT=$(CURDIR)/Documentation/proof.md $(T)/proof
 
 check:               ; @$(T)/check $(CHECK_TARGETS)
 check-verdict:       ; @$(T)/test-verdict
