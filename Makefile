@@ -26,12 +26,18 @@ T := $(CURDIR)/tools
 .NOTPARALLEL:
 .DEFAULT_GOAL := test
 
-.PHONY: test test-kasan proof all deps base trees kernel kselftest initramfs boot verdict tree export \
+.PHONY: test test-kasan test-stress stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
 	check-sparse check-docs check-manpage clean distclean help
 
 all test:            ; @$(T)/run
 test-kasan:          ; @KASAN=1 $(T)/run
+# The series' randomised stress test in the patched guest: about a minute in make check,
+# STRESS_SECS (default 1200) with stress-long. STRESS_SEED replays a run.
+STRESS_SECS  ?= 1200
+STRESS_SEED  ?=
+test-stress:         ; @STEPS=stress APPEND="ptj.stress_secs=60 $(if $(STRESS_SEED),ptj.stress_seed=$(STRESS_SEED)) $(APPEND)" $(T)/run
+stress-long:         ; @STEPS=stress BOOT_TIMEOUT=$$(($(STRESS_SECS) + 600)) APPEND="ptj.stress_secs=$(STRESS_SECS) $(if $(STRESS_SEED),ptj.stress_seed=$(STRESS_SEED)) $(APPEND)" $(T)/run
 deps check-deps:     ; @$(T)/deps
 base:                ; @$(T)/deps && $(T)/base
 trees: base          ; @$(T)/worktree patched && $(if $(filter patched linux,$(KERNEL)),true,$(T)/worktree $(KERNEL))
@@ -45,6 +51,9 @@ tree:                ; @$(T)/deps && $(T)/base && $(T)/tree
 export:              ; @$(T)/export
 
 proof:               ; @PROOF_OUT=$(CURDIR)/Documentation/proof.md $(T)/proof
+# PTRACE_JOBCTL_CONT benchmark: patched vs vanilla, alternated boots (BENCH_REPS=4, BENCH_SEED,
+# BENCH_SCALE, BENCH_PLACE, BENCH_DOC=0); see Documentation/benchmark.md
+bench:               ; @$(T)/bench/run
 
 check:               ; @$(T)/check $(CHECK_TARGETS)
 check-verdict:       ; @$(T)/test-verdict
@@ -61,7 +70,7 @@ distclean:           ; rm -rf $(BUILD)
 
 help:
 	@sed -n '/^## /s/^## //p' $(T)/../Documentation/workflow.md 2>/dev/null || true
-	@echo "targets: test (default) test-kasan check tree export kernel kselftest initramfs boot verdict"
+	@echo "targets: test (default) test-kasan test-stress stress-long proof bench check tree export kernel kselftest initramfs boot verdict"
 	@echo "         check-static check-apply check-checkpatch check-bisect check-sparse check-verdict clean distclean"
 	@echo "variables: KERNEL=patched|vanilla|mutant-NAME|linux SERIES=none KASAN=1 ACCEL=tcg|kvm|auto"
 	@echo "           BOOT_TIMEOUT=900 STEPS=kselftest APPEND= GUEST_BINS= SMP=2 JOBS=n V=1 BUILD=dir"
