@@ -18,7 +18,7 @@ SMP          ?= 2
 JOBS         ?= $(shell nproc)
 V            ?= 0
 # Steps of `make check`, in order. Later work adds its own check-* targets here.
-CHECK_TARGETS ?= check-deps check-verdict check-static check-docs check-manpage check-bisect test check-sparse test-kasan
+CHECK_TARGETS ?= check-deps check-verdict check-static check-docs check-manpage check-bisect test test-stress check-sparse test-kasan
 
 export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
 
