@@ -18,7 +18,7 @@ SMP          ?= 2
 JOBS         ?= $(shell nproc)
 V            ?= 0
 # Steps of `make check`, in order. Later work adds its own check-* targets here.
-CHECK_TARGETS ?= check-deps check-verdict check-static check-docs check-manpage check-bisect test test-stress check-sparse test-kasan
+CHECK_TARGETS ?= check-deps check-verdict check-static check-export check-docs check-manpage check-bisect test test-stress check-sparse test-kasan
 
 export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
 
@@ -28,7 +28,7 @@ T := $(CURDIR)/tools
 
 .PHONY: test test-kasan test-stress stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
-	check-sparse check-docs check-manpage clean distclean help
+	check-sparse check-docs check-manpage check-export clean distclean help
 
 all test:            ; @$(T)/run
 test-kasan:          ; @KASAN=1 $(T)/run
@@ -64,6 +64,7 @@ check-bisect: base   ; @$(T)/check-bisect
 check-sparse: base   ; @$(T)/check-sparse
 check-docs: base     ; @$(T)/worktree patched && bash -c '. $(T)/lib.sh && exec $(T)/check-docs "$$(tree_dir patched)"'
 check-manpage:       ; @$(T)/check-manpage
+check-export: base   ; @$(T)/worktree patched && $(T)/check-export
 
 clean:               ; rm -rf $(BUILD)/logs $(BUILD)/guest
 distclean:           ; rm -rf $(BUILD)
