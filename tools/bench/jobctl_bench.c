@@ -18,8 +18,11 @@
  *  4 spurious    ptrace stops that a SIGCONT to a running seized tracee,
  *                never stopped, causes before its own signal-delivery-stop
  *  5 elsewhere   signal round trips, SIGSTOP/SIGCONT cycle of an untraced
- *                4-thread process, seize/interrupt/wait/detach; controls:
- *                a null syscall and a user space loop
+ *                4-thread process, seize/interrupt/wait/detach,
+ *                INTERRUPT + wait + CONT of a seized tracee sleeping in
+ *                pause() or spinning on another CPU, PTRACE_SYSCALL entry
+ *                and exit stops of a getppid() loop; controls: a null
+ *                syscall and a user space loop
  *
  * The variants of items 1-3 run interleaved in blocks, in an order drawn
  * from the seed, so that a drift of the (TCG) guest's speed hits them alike.
@@ -43,6 +46,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -60,6 +64,9 @@
 #ifndef PTRACE_DETACH
 #define PTRACE_DETACH		17
 #endif
+#ifndef PTRACE_SYSCALL
+#define PTRACE_SYSCALL		24
+#endif
 #ifndef PTRACE_SEIZE
 #define PTRACE_SEIZE		0x4206
 #endif
@@ -74,6 +81,9 @@
 #endif
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP	128
+#endif
+#ifndef PTRACE_O_TRACESYSGOOD
+#define PTRACE_O_TRACESYSGOOD	1
 #endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -389,18 +399,36 @@ static void report_na(const char *metric, const char *variant,
 
 /* ---- tracees ---------------------------------------------------------- */
 
-static pid_t spawn_sleeper(void)
+enum loop { L_PAUSE, L_SPIN, L_GETPPID };
+
+/*
+ * Fork a child that loops forever: sleeping in pause(), spinning in user
+ * space (bumping *@spins, shared with the parent) or calling getppid().
+ */
+static pid_t spawn_loop(enum loop loop, unsigned long *spins)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (;;)
-			pause();
+		for (;;) {
+			if (loop == L_PAUSE)
+				pause();
+			else if (loop == L_SPIN)
+				__atomic_store_n(spins, *spins + 1,
+						 __ATOMIC_RELAXED);
+			else
+				syscall(SYS_getppid);
+		}
 	}
 	if (pid > 0)
 		add_child(pid);
 	return pid;
+}
+
+static pid_t spawn_sleeper(void)
+{
+	return spawn_loop(L_PAUSE, NULL);
 }
 
 enum tstate { T_STOPPED, T_LISTEN, T_JCONT };
@@ -494,6 +522,7 @@ struct variant {
 	enum tstate state;	/* before and after each operation */
 	bool jcont;		/* needs PTRACE_JOBCTL_CONT */
 	int (*op)(pid_t pid, const struct variant *v, uint64_t *dt);
+	unsigned long *spins;	/* item 5: a spinning tracee's count */
 	struct samples s;
 	uint64_t *block_median;	/* per block, for paired comparisons */
 	unsigned long syscalls;
@@ -664,6 +693,21 @@ static int run_blocks(pid_t pid, struct variant *vs, int nv, int n,
 	return 0;
 }
 
+/* the counts of @v per timed operation, as key=value pairs for report() */
+static void counts_str(char *buf, size_t size, const struct variant *v,
+		       bool count_cs)
+{
+	double ops = v->s.n ? v->s.n : 1;
+
+	if (count_cs)
+		snprintf(buf, size,
+			 "syscalls_per_op=%.3f tracee_cs_per_op=%.3f tracer_cs_per_op=%.3f",
+			 v->syscalls / ops, v->tracee_cs / ops,
+			 v->tracer_cs / ops);
+	else
+		snprintf(buf, size, "syscalls_per_op=%.3f", v->syscalls / ops);
+}
+
 static int report_variants(const char *metric, struct variant *vs, int nv,
 			   bool count_cs)
 {
@@ -672,20 +716,12 @@ static int report_variants(const char *metric, struct variant *vs, int nv,
 
 	for (k = 0; k < nv; k++) {
 		struct variant *v = &vs[k];
-		double ops = v->s.n ? v->s.n : 1;
 
 		if (v->jcont && have_jcont != 1) {
 			report_na(metric, v->name, "no_PTRACE_JOBCTL_CONT_(EIO)");
 			continue;
 		}
-		if (count_cs)
-			snprintf(extra, sizeof(extra),
-				 "syscalls_per_op=%.3f tracee_cs_per_op=%.3f tracer_cs_per_op=%.3f",
-				 v->syscalls / ops, v->tracee_cs / ops,
-				 v->tracer_cs / ops);
-		else
-			snprintf(extra, sizeof(extra), "syscalls_per_op=%.3f",
-				 v->syscalls / ops);
+		counts_str(extra, sizeof(extra), v, count_cs);
 		printf("PTJB blocks item=%d place=%s metric=%s variant=%s median_ns=",
 		       cur_item, cur_place, metric, v->name);
 		for (b = 0; b < opt.blocks; b++)
@@ -1011,10 +1047,206 @@ static int seize_cycle(void)
 	return 0;
 }
 
+/*
+ * The ptrace paths of a seized tracee that is not stopped, with the counts
+ * of items 1-3: run @v's operation WARMUP times untimed, then @n times
+ * timed, and report it with its syscalls per operation (timed part) and
+ * the context switches of the tracee and of the tracer per operation (over
+ * the whole loop, so also an operation's untimed tail).
+ */
+static int run_counted(const char *metric, pid_t pid, struct variant *v,
+		       int n)
+{
+	char extra[160];
+	unsigned long sc0;
+	long c0, r0;
+	uint64_t dt;
+	int i;
+
+	if (samples_init(&v->s, n))
+		FAIL("out_of_memory");
+	for (i = 0; i < WARMUP; i++)
+		if (v->op(pid, v, &dt))
+			return -1;
+	c0 = ctxt_switches(pid);
+	r0 = own_ctxt_switches();
+	sc0 = timed_syscalls;
+	for (i = 0; i < n; i++) {
+		if (v->op(pid, v, &dt))
+			return -1;
+		samples_add(&v->s, dt);
+	}
+	v->syscalls = timed_syscalls - sc0;
+	v->tracee_cs = ctxt_switches(pid) - c0;
+	v->tracer_cs = own_ctxt_switches() - r0;
+	kill_children();
+	counts_str(extra, sizeof(extra), v, true);
+	report(metric, v->name, &v->s, extra);
+	free(v->s.v);
+	return 0;
+}
+
+/* the state letter of @pid in /proc/PID/stat (R, S, t, ...), 0 if unknown */
+static char task_state(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Untimed: until the resumed tracee sleeps in pause() again (@spins NULL)
+ * or spins again (*@spins moves).
+ */
+static int wait_running(pid_t pid, unsigned long *spins)
+{
+	unsigned long c0 = spins ? __atomic_load_n(spins, __ATOMIC_RELAXED) : 0;
+	uint64_t end = now_ns() + 5000000000ULL;
+
+	while (spins ? __atomic_load_n(spins, __ATOMIC_RELAXED) == c0 :
+	       task_state(pid) != 'S') {
+		if (now_ns() > end)
+			FAIL("tracee_not_%s_5s_after_PTRACE_CONT",
+			     spins ? "spinning" : "sleeping");
+		sched_yield();
+	}
+	return 0;
+}
+
+/* INTERRUPT + wait + CONT of a running tracee; then, untimed, it runs again */
+static int op_interrupt_cont(pid_t pid, const struct variant *v,
+			     uint64_t *dt)
+{
+	struct tmark tm;
+
+	t_begin(&tm);
+	if (xptrace(PTRACE_INTERRUPT, pid, 0, 0))
+		FAIL("PTRACE_INTERRUPT:_%s", strerror(errno));
+	if (expect_stop(pid, SIGTRAP, PTRACE_EVENT_STOP, "interrupt"))
+		return -1;
+	if (xptrace(PTRACE_CONT, pid, 0, 0))
+		FAIL("PTRACE_CONT:_%s", strerror(errno));
+	t_end(&tm, dt);
+	return wait_running(pid, v->spins);
+}
+
+/* a CPU outside this process's affinity mask, -1 if there is none */
+static int other_cpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -1;
+	for (cpu = 0; cpu < n && cpu < CPU_SETSIZE; cpu++)
+		if (!CPU_ISSET(cpu, &set))
+			return cpu;
+	return -1;
+}
+
+/*
+ * PTRACE_INTERRUPT + wait + PTRACE_CONT of a seized tracee that is not
+ * stopped.  @spin false: it sleeps in pause() (a tracee blocked in a
+ * syscall, as strace -p or CRIU mostly find it: the INTERRUPT wakes it);
+ * @spin true: it spins in user space on a CPU the tracer does not run on
+ * (the INTERRUPT kicks it with an IPI).  n/a when there is no such CPU.
+ */
+static int interrupt_running(bool spin)
+{
+	const char *metric = spin ? "interrupt_spinner" : "interrupt_sleeper";
+	struct variant v = { .name = "interrupt_wait_cont",
+			     .op = op_interrupt_cont };
+	cpu_set_t set;
+	int cpu = -1;
+	pid_t pid;
+
+	if (spin) {
+		cpu = other_cpu();
+		if (cpu < 0) {
+			report_na(metric, v.name, "no_cpu_besides_the_tracer's");
+			return 0;
+		}
+		v.spins = mmap(NULL, sizeof(*v.spins), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (v.spins == MAP_FAILED)
+			FAIL("mmap:_%s", strerror(errno));
+	}
+	pid = spawn_loop(spin ? L_SPIN : L_PAUSE, v.spins);
+	if (pid < 0)
+		FAIL("fork:_%s", strerror(errno));
+	if (spin) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(pid, sizeof(set), &set))
+			FAIL("sched_setaffinity:_%s", strerror(errno));
+	}
+	if (xptrace(PTRACE_SEIZE, pid, 0, 0))
+		FAIL("PTRACE_SEIZE:_%s", strerror(errno));
+	settle();
+	if (wait_running(pid, v.spins) ||
+	    run_counted(metric, pid, &v, iters(1000)))
+		return -1;
+	if (spin)
+		munmap(v.spins, sizeof(*v.spins));
+	return 0;
+}
+
+/* strace's loop: PTRACE_SYSCALL + wait to the exit stop, again to the entry */
+static int op_syscall_stops(pid_t pid, const struct variant *v, uint64_t *dt)
+{
+	struct tmark tm;
+	int i;
+
+	t_begin(&tm);
+	for (i = 0; i < 2; i++) {
+		if (xptrace(PTRACE_SYSCALL, pid, 0, 0))
+			FAIL("PTRACE_SYSCALL:_%s", strerror(errno));
+		if (expect_stop(pid, SIGTRAP | 0x80, 0,
+				i ? "syscall_entry" : "syscall_exit"))
+			return -1;
+	}
+	t_end(&tm, dt);
+	return 0;
+}
+
+/* the entry and exit stops of one getppid() of a seized tracee's loop */
+static int syscall_stops(void)
+{
+	struct variant v = { .name = "getppid_entry_exit",
+			     .op = op_syscall_stops };
+	pid_t pid = spawn_loop(L_GETPPID, NULL);
+
+	if (pid < 0)
+		FAIL("fork:_%s", strerror(errno));
+	if (xptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD))
+		FAIL("PTRACE_SEIZE:_%s", strerror(errno));
+	if (xptrace(PTRACE_INTERRUPT, pid, 0, 0))
+		FAIL("PTRACE_INTERRUPT:_%s", strerror(errno));
+	if (expect_stop(pid, SIGTRAP, PTRACE_EVENT_STOP, "interrupt"))
+		return -1;
+	/* the trap is on the way to user space: next comes a syscall entry */
+	if (xptrace(PTRACE_SYSCALL, pid, 0, 0))
+		FAIL("PTRACE_SYSCALL:_%s", strerror(errno));
+	if (expect_stop(pid, SIGTRAP | 0x80, 0, "syscall_entry"))
+		return -1;
+	return run_counted("syscall_stops", pid, &v, iters(1000));
+}
+
 static int item_elsewhere(void)
 {
 	if (controls() || sig_self() || sig_pingpong() || gstop_cycle() ||
-	    seize_cycle())
+	    seize_cycle() || interrupt_running(false) || syscall_stops() ||
+	    interrupt_running(true))
 		return -1;
 	return 0;
 }
