@@ -18,7 +18,7 @@ SMP          ?= 2
 JOBS         ?= $(shell nproc)
 V            ?= 0
 # Steps of `make check`, in order. Later work adds its own check-* targets here.
-CHECK_TARGETS ?= check-deps check-verdict check-static check-export check-docs check-manpage check-bisect test test-stress check-sparse test-kasan check-fresh
+CHECK_TARGETS ?= check-deps check-verdict check-static check-export check-docs check-manpage check-bisect test test-stress test-strace check-sparse test-kasan check-fresh
 
 export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
 
@@ -26,7 +26,7 @@ T := $(CURDIR)/tools
 .NOTPARALLEL:
 .DEFAULT_GOAL := test
 
-.PHONY: test test-kasan test-stress stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
+.PHONY: test test-kasan test-stress test-strace stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
 	check-sparse check-docs check-manpage check-export check-fresh clean distclean help
 
@@ -40,6 +40,12 @@ STRESS_SEED  ?=
 CHECK_STRESS_SEED ?= 21
 test-stress:         ; @STEPS=stress APPEND="ptj.stress_secs=60 ptj.stress_seed=$(or $(STRESS_SEED),$(CHECK_STRESS_SEED)) $(APPEND)" $(T)/run
 stress-long:         ; @STEPS=stress BOOT_TIMEOUT=$$(($(STRESS_SECS) + 600)) APPEND="ptj.stress_secs=$(STRESS_SECS) $(if $(STRESS_SEED),ptj.stress_seed=$(STRESS_SEED)) $(APPEND)" $(T)/run
+# strace decodes PTRACE_JOBCTL_CONT (patches/strace/): a static strace from Debian 12's source +
+# the patch (tools/build-strace, which also runs strace's ptrace decoding tests on the host), run
+# by the guest step strace on the series' selftests in the patched guest. STRACE_BIN=path: that
+# strace instead (e.g. build/strace-unpatched/strace of tools/build-strace --unpatched).
+STRACE_BIN   ?=
+test-strace:         ; @PTJ_DEPS_QUIET=1 $(T)/deps && $(if $(STRACE_BIN),,$(T)/build-strace &&) STEPS=strace GUEST_BINS="$(abspath $(or $(STRACE_BIN),$(BUILD)/strace/strace)) $(GUEST_BINS)" $(T)/run
 deps check-deps:     ; @$(T)/deps
 base:                ; @$(T)/deps && $(T)/base
 trees: base          ; @$(T)/worktree patched && $(if $(filter patched linux,$(KERNEL)),true,$(T)/worktree $(KERNEL))
@@ -76,7 +82,7 @@ distclean:           ; rm -rf $(BUILD)
 
 help:
 	@sed -n '/^## /s/^## //p' $(T)/../Documentation/workflow.md 2>/dev/null || true
-	@echo "targets: test (default) test-kasan test-stress stress-long proof bench check tree export kernel kselftest initramfs boot verdict"
+	@echo "targets: test (default) test-kasan test-stress test-strace stress-long proof bench check tree export kernel kselftest initramfs boot verdict"
 	@echo "         check-static check-apply check-checkpatch check-bisect check-sparse check-verdict check-fresh clean distclean"
 	@echo "variables: KERNEL=patched|vanilla|mutant-NAME|linux SERIES=none KASAN=1 ACCEL=tcg|kvm|auto"
 	@echo "           BOOT_TIMEOUT=900 STEPS=kselftest APPEND= GUEST_BINS= SMP=2 JOBS=n V=1 BUILD=dir"
