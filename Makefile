@@ -26,23 +26,26 @@ STEPS        ?= kselftest
 APPEND       ?=
 #>   GUEST_BINS=          extra static binaries for the guest's /ptj/bin
 GUEST_BINS   ?=
-#>   SMP=2                guest vCPUs (the verdict wants that many online)
-SMP          ?= 2
+#>   ARCH=x86_64          x86_64 | arm64 | sparc64: cross-built kernel and tests, QEMU TCG guest
+ARCH         ?= x86_64
+#>   SMP=                 guest vCPUs (default 2; sparc64: 1, all QEMU's sun4u takes); the
+#>                        verdict wants that many online
+SMP          ?=
 #>   JOBS=nproc           make -j of the kernel builds
 JOBS         ?= $(shell nproc)
 #>   V=1                  show the commands' output instead of logging it
 V            ?= 0
 # Steps of `make check`, in order. Later work adds its own check-* targets here.
 #>   CHECK_TARGETS=...    the steps of make check, in order
-CHECK_TARGETS ?= check-deps check-verdict check-static check-export check-docs check-manpage check-bisect test test-stress test-strace check-sparse test-kasan check-fresh
+CHECK_TARGETS ?= check-deps check-verdict check-static check-export check-docs check-manpage check-bisect test test-stress test-strace check-sparse test-kasan test-arm64 test-sparc64 test-sparc64-arch-stop check-fresh
 
-export BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
+export ARCH BUILD KERNEL KASAN ACCEL BOOT_TIMEOUT STEPS APPEND GUEST_BINS SMP JOBS V
 
 T := $(CURDIR)/tools
 .NOTPARALLEL:
 .DEFAULT_GOAL := test
 
-.PHONY: test test-kasan test-stress test-strace stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
+.PHONY: test test-kasan test-arm64 test-sparc64 test-sparc64-arch-stop test-stress test-strace stress-long proof bench all deps base trees kernel kselftest initramfs boot verdict tree export \
 	check check-deps check-verdict check-static check-apply check-checkpatch check-bisect \
 	check-sparse check-docs check-manpage check-export check-fresh clean distclean help
 
@@ -52,6 +55,16 @@ T := $(CURDIR)/tools
 all test:            ; @$(T)/run
 #>   test-kasan          the loop on a KASAN build
 test-kasan:          ; @KASAN=1 $(T)/run
+#>   test-arm64          the loop on arm64 (cross-built, QEMU virt, 2 vCPUs)
+test-arm64:          ; @ARCH=arm64 $(T)/run
+#>   test-sparc64        the loop on sparc64 (+ kernel/base-fixups/sparc64; QEMU sun4u, 1 CPU)
+test-sparc64:        ; @ARCH=sparc64 $(T)/run
+# sparc64 is the one architecture with a real arch_ptrace_stop(): the arch-stop variant forces
+# ptrace_stop() through it (siglock dropped, user register windows flushed) before every stop;
+# the kselftests and a minute of the stress test race SIGKILL, SIGCONT, detach and
+# PTRACE_JOBCTL_CONT into that window.
+#>   test-sparc64-arch-stop  sparc64, every stop through arch_ptrace_stop(): kselftests + stress
+test-sparc64-arch-stop: ; @ARCH=sparc64 KERNEL=mutant-series-arch-stop-always STEPS=kselftest,stress APPEND="ptj.stress_secs=60 ptj.stress_seed=$(or $(STRESS_SEED),$(CHECK_STRESS_SEED)) $(APPEND)" $(T)/run
 # The series' randomised stress test in the patched guest: about a minute in make check, with
 # a fixed seed (CHECK_STRESS_SEED) so that CI is reproducible; stress-long runs STRESS_SECS
 # (default 1200) with a fresh seed each time. STRESS_SEED replays a run (either target).
@@ -82,7 +95,7 @@ kernel: trees        ; @$(T)/build-kernel $(KERNEL)
 kselftest: trees     ; @$(T)/build-kselftest $(if $(filter linux,$(KERNEL)),linux,patched)
 initramfs:           ; @$(T)/mkinitramfs $(KERNEL) $(if $(filter linux,$(KERNEL)),linux,patched)
 boot:                ; @$(T)/boot $(KERNEL)
-verdict:             ; @$(T)/verdict --cpus $(SMP) $(BUILD)/logs/$(KERNEL)$(if $(filter 1,$(KASAN)),-kasan)/console.log
+verdict:             ; @bash -c '. $(T)/lib.sh && exec $(T)/verdict --arch $$ARCH --cpus $$PTJ_SMP "$$(log_dir $$KERNEL)/console.log"'
 
 #>   tree                the developer tree build/linux (branch series)
 tree:                ; @$(T)/deps && $(T)/base && $(T)/tree

@@ -6,6 +6,7 @@
 #   KERNEL        patched | vanilla | mutant-NAME | linux   (default: patched)
 #   KASAN         1 to add kernel/config/kasan.config (own O= dir, own logs)
 #   JOBS          make -j (default: nproc)
+#   ARCH          x86_64 (default) | arm64 | sparc64: the architecture of kernel and guest
 
 set -euo pipefail
 
@@ -15,6 +16,7 @@ KERNEL=${KERNEL:-patched}
 KASAN=${KASAN:-0}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
+ARCH=${ARCH:-x86_64}
 
 PTJ_TARBALL=${PTJ_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 PTJ_PKG=$(awk '$1=="package:"{print $2}' "$PTJ_TOP/kernel/base")
@@ -22,6 +24,43 @@ PTJ_VERIFIED_SUBLEVEL=$(awk -F': *' '/^SUBLEVEL last verified:/{print $2}' "$PTJ
 PTJ_LOGS=$BUILD/logs
 PTJ_FRAGMENT=$PTJ_TOP/kernel/config/ptrace-test.config
 PTJ_KASAN_FRAGMENT=$PTJ_TOP/kernel/config/kasan.config
+
+# --- architectures ----------------------------------------------------------------------------
+# One table: what differs between the architectures the loop runs on. x86_64 is the host; the
+# others are cross-built (Debian's cross compilers) and booted under QEMU TCG.
+#   PTJ_CROSS     CROSS_COMPILE prefix of kernel and tests
+#   PTJ_IMAGE     the kernel image QEMU boots, relative to the O= dir
+#   PTJ_QEMU      the QEMU binary; PTJ_QEMU_ARGS its machine arguments; PTJ_CONSOLE the console
+#   PTJ_MAX_SMP   vCPUs the machine supports (sparc64 sun4u: QEMU 7.2 refuses more than one)
+#   PTJ_ARCH_PKGS Debian packages for it (tools/deps)
+#   PTJ_ARCH_FRAGMENT  kernel/config/<arch>.config, after ptrace-test.config
+case $ARCH in
+x86_64)
+	PTJ_CROSS= PTJ_IMAGE=arch/x86/boot/bzImage PTJ_QEMU=qemu-system-x86_64 PTJ_QEMU_ARGS=
+	PTJ_CONSOLE=ttyS0 PTJ_MAX_SMP=8 PTJ_ARCH_PKGS=
+	;;
+arm64)
+	PTJ_CROSS=aarch64-linux-gnu- PTJ_IMAGE=arch/arm64/boot/Image PTJ_QEMU=qemu-system-aarch64
+	PTJ_QEMU_ARGS="-M virt -cpu cortex-a57" PTJ_CONSOLE=ttyAMA0 PTJ_MAX_SMP=8
+	PTJ_ARCH_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
+	;;
+sparc64)
+	PTJ_CROSS=sparc64-linux-gnu- PTJ_IMAGE=arch/sparc/boot/image PTJ_QEMU=qemu-system-sparc64
+	PTJ_QEMU_ARGS="-M sun4u" PTJ_CONSOLE=ttyS0 PTJ_MAX_SMP=1
+	PTJ_ARCH_PKGS="gcc-sparc64-linux-gnu libc6-dev-sparc64-cross qemu-system-sparc"
+	;;
+*)
+	echo "[ptj] FAILED: ARCH=$ARCH: the loop knows x86_64, arm64 and sparc64" >&2
+	exit 1
+	;;
+esac
+PTJ_ARCH_FRAGMENT=$PTJ_TOP/kernel/config/$ARCH.config
+# Base fixups: patches the base needs to build for ARCH at all (kernel/base-fixups/<arch>/),
+# applied in trees of their own (<tree>-<arch>) under the series; never part of it.
+PTJ_FIXUPS_DIR=$PTJ_TOP/kernel/base-fixups/$ARCH
+arch_fixups() { [ -d "$PTJ_FIXUPS_DIR" ] && find "$PTJ_FIXUPS_DIR" -name '*.patch' | LC_ALL=C sort; true; }
+# The guest's default vCPUs: 2, or what the machine supports.
+PTJ_SMP=${SMP:-$((PTJ_MAX_SMP < 2 ? PTJ_MAX_SMP : 2))}
 
 # Fixed identity for every commit the tools make in kernel trees (base commit, git am in test
 # trees): reproducible hashes, and no dependence on the user's git config (CI has none).
@@ -124,20 +163,33 @@ trees_dir() { echo "$BUILD/trees-$(base_version)"; }
 base_git()  { git -C "$(base_dir)" "$@"; }
 
 # Directory of a kernel tree by name: patched, vanilla, bisect, mutant-NAME, linux (developer).
+# With base fixups for ARCH the trees are <name>-<arch>: the same tree on a different base.
 tree_dir() {
 	case $1 in
 	linux) echo "$BUILD/linux" ;;
-	*) echo "$(trees_dir)/$1" ;;
+	*) echo "$(trees_dir)/$1$([ -z "$(arch_fixups)" ] || echo "-$ARCH")" ;;
 	esac
 }
 
 # O= directory: a DIRECT subdirectory of the tree, so that srctree is ".." and compiler
 # command lines are identical in every tree (ccache hits across trees).
-out_name() { if [ "$KASAN" = 1 ]; then echo .out-kasan; else echo .out; fi; }
+# x86_64 keeps the plain names; another ARCH adds -<arch>.
+arch_sfx() { [ "$ARCH" = x86_64 ] || echo "-$ARCH"; }
+out_name() { if [ "$KASAN" = 1 ]; then echo ".out$(arch_sfx)-kasan"; else echo ".out$(arch_sfx)"; fi; }
 out_dir()  { echo "$(tree_dir "$1")/$(out_name)"; }
-# Name used for logs and images: patched, vanilla-kasan, ...
-run_name() { if [ "$KASAN" = 1 ]; then echo "$1-kasan"; else echo "$1"; fi; }
+# Name used for logs and images: patched, vanilla-kasan, patched-arm64, ...
+run_name() { if [ "$KASAN" = 1 ]; then echo "$1$(arch_sfx)-kasan"; else echo "$1$(arch_sfx)"; fi; }
+# Kernel make for tree NAME in its O= dir: kmake_tree NAME ARGS...
+kmake_tree() {
+	local name=$1
+	shift
+	make -C "$(tree_dir "$name")" O="$(out_dir "$name")" ARCH="$ARCH" \
+		${PTJ_CROSS:+CROSS_COMPILE=$PTJ_CROSS} CC="ccache ${PTJ_CROSS}gcc" HOSTCC="ccache gcc" "$@"
+}
 log_dir()  { echo "$PTJ_LOGS/$(run_name "$1")"; }
+
+# The kselftest install of tree NAME for ARCH (tools/build-kselftest).
+kselftest_dir() { echo "$BUILD/guest/kselftest-$1$(arch_sfx)"; }
 
 # The series, in order, as absolute paths (empty output: empty series).
 series_patches() {
