@@ -16,7 +16,8 @@
  *
  * It prints the same PTJ: markers as tools/guest/init, so tools/verdict judges both alike, and
  * reaps every orphan while it waits (it is PID 1). Built static by tools/mkinitramfs with the
- * architecture's cross compiler.
+ * architecture's cross compiler. The same binary is also /bin/true and /bin/sleep, the two
+ * commands the upstream ptrace kselftests execute (vmaccess).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -330,10 +331,16 @@ static int step_bin(const char *name)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char steps[256] = "kselftest", buf[256], *s, *save;
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	struct utsname u;
+
+	if (!strcmp(name, "true"))
+		return 0;
+	if (!strcmp(name, "sleep"))
+		return argc > 1 ? sleep(atoi(argv[1])) != 0 : 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
