@@ -1,24 +1,40 @@
 # shellcheck shell=bash
-# Common helpers for the ptj tools. Sourced, never executed.
+# tools/lib.sh: sourced by every script of tools/, never executed. It owns every path of the
+# build area (one function per artifact, below), the architecture table and the helpers.
 #
-# Environment (set by the top-level Makefile, defaults here for direct use):
+# Settings (the make-level variables of tools/ptj.sh; tools/runner/run.sh sets them from its
+# options for the stages it runs):
 #   BUILD         build area (default: <repo>/build)
-#   KERNEL        patched | vanilla | mutant-NAME | linux   (default: patched)
-#   KASAN         1 to add kernel/config/kasan.config (own O= dir, own logs)
-#   JOBS          make -j (default: nproc)
 #   ARCH          x86_64 (default) | arm64 | sparc64: the architecture of kernel and guest
+#   KASAN         1 to add kernel/config/kasan.config (own O= dir, own logs)
+#   JOBS          make -j (default: nproc);  V  1: show commands' output
+#
+# The build area:
+#   base-<ver>/                    the base tree (tools/runner/base.sh), a git repo, tag base
+#   trees-<ver>/<tree>[-<arch>]/   test trees (worktrees of the base): patched, vanilla,
+#                                  mutant-*, variant-*, bisect; <tree>/.out[-<arch>][-kasan]/
+#                                  the kernel build (out_dir)
+#   devtree/                       the developer tree (make devtree; branch series)
+#   guest/<run>/initramfs.cpio.gz  the guest image of a run (run_name: tree[-arch][-kasan])
+#   guest/kselftest-<tree>[-arch]/ the kselftest install of a tree
+#   logs/<run>/                    console.log, verdict.txt, results.tsv, build logs
+#   ccache/, strace/, proof/, bench/, sparse/, fresh/   as named
+#
+# Between the project's own processes only: PTJ_LOCKED (the build area lock is held, see
+# ptj_lock) and PTJ_RESULTS_ALL (make check's results table, tools/checks/check.sh).
 
 set -euo pipefail
 
 PTJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$PTJ_TOP/build}
-KERNEL=${KERNEL:-patched}
+BUILD=$(realpath -m "${BUILD:-$PTJ_TOP/build}")
 KASAN=${KASAN:-0}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 ARCH=${ARCH:-x86_64}
 
-PTJ_TARBALL=${PTJ_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+PTJ_TARBALL=/usr/src/linux-source-6.12.tar.xz
+# One kernel build at a time on this machine (2 cores), whichever clone or build area it is for.
+PTJ_BUILD_LOCK=/tmp/ptj-kernel-build.lock
 PTJ_PKG=$(awk '$1=="package:"{print $2}' "$PTJ_TOP/kernel/base")
 PTJ_VERIFIED_SUBLEVEL=$(awk -F': *' '/^SUBLEVEL last verified:/{print $2}' "$PTJ_TOP/kernel/base")
 PTJ_LOGS=$BUILD/logs
@@ -80,7 +96,6 @@ export CCACHE_NOHASHDIR=1
 export CCACHE_COMPILERCHECK=content
 export LC_ALL=C TZ=UTC
 
-PTJ_T0=${PTJ_T0:-$(date +%s)}
 
 say()  { printf '[ptj] %s\n' "$*"; }
 warn() { printf '[ptj] WARNING: %s\n' "$*" >&2; }
@@ -162,11 +177,12 @@ base_dir()  { echo "$BUILD/base-$(base_version)"; }
 trees_dir() { echo "$BUILD/trees-$(base_version)"; }
 base_git()  { git -C "$(base_dir)" "$@"; }
 
-# Directory of a kernel tree by name: patched, vanilla, bisect, mutant-NAME, linux (developer).
-# With base fixups for ARCH the trees are <name>-<arch>: the same tree on a different base.
+# Directory of a kernel tree by name: patched, vanilla, bisect, mutant-NAME, variant-NAME,
+# devtree (the developer's). With base fixups for ARCH the test trees are <name>-<arch>: the
+# same tree on a different base.
 tree_dir() {
 	case $1 in
-	linux) echo "$BUILD/linux" ;;
+	devtree) echo "$BUILD/devtree" ;;
 	*) echo "$(trees_dir)/$1$([ -z "$(arch_fixups)" ] || echo "-$ARCH")" ;;
 	esac
 }
@@ -186,10 +202,24 @@ kmake_tree() {
 	make -C "$(tree_dir "$name")" O="$(out_dir "$name")" ARCH="$ARCH" \
 		${PTJ_CROSS:+CROSS_COMPILE=$PTJ_CROSS} CC="ccache ${PTJ_CROSS}gcc" HOSTCC="ccache gcc" "$@"
 }
-log_dir()  { echo "$PTJ_LOGS/$(run_name "$1")"; }
-
-# The kselftest install of tree NAME for ARCH (tools/build-kselftest).
-kselftest_dir() { echo "$BUILD/guest/kselftest-$1$(arch_sfx)"; }
+# The artifacts of a run of kernel NAME (tools/runner/run.sh).
+log_dir()        { echo "$PTJ_LOGS/$(run_name "$1")"; }
+console_log()    { echo "$(log_dir "$1")/console.log"; }
+verdict_txt()    { echo "$(log_dir "$1")/verdict.txt"; }
+results_tsv()    { echo "$(log_dir "$1")/results.tsv"; }
+image_path()     { echo "$(out_dir "$1")/$PTJ_IMAGE"; }
+guest_dir()      { echo "$BUILD/guest/$(run_name "$1")"; }
+initramfs_path() { echo "$(guest_dir "$1")/initramfs.cpio.gz"; }
+# The kselftest install of tree NAME for ARCH (tools/runner/build-kselftest.sh).
+kselftest_dir()  { echo "$BUILD/guest/kselftest-$1$(arch_sfx)"; }
+# The patch of a mutant-NAME or variant-NAME kernel.
+kernel_patch() {
+	case $1 in
+	mutant-*) echo "$PTJ_TOP/kernel/mutants/${1#mutant-}.patch" ;;
+	variant-*) echo "$PTJ_TOP/kernel/variants/${1#variant-}.patch" ;;
+	*) return 1 ;;
+	esac
+}
 
 # The series, in order, as absolute paths (empty output: empty series).
 series_patches() {

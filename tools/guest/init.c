@@ -2,21 +2,21 @@
 /*
  * /init of the ptj test guest on architectures without a busybox in Debian 12 (arm64 and
  * sparc64 are cross-built; sparc64 is a Debian port, and one init for both keeps them alike).
- * It is the C counterpart of tools/guest/init plus the guest steps it supports:
+ * It is the C counterpart of tools/guest/init.sh plus the guest steps it supports:
  *
  *   kselftest  every test of /ptj/kselftest/kselftest-list.txt, printed as the kernel's
  *              run_kselftest.sh prints it ("# selftests: C: T", the test's output with "# " in
  *              front, "ok|not ok N selftests: C: T [# SKIP|# TIMEOUT n seconds|# exit=n]"),
  *              each with the timeout of its collection's settings file (default 45 s),
- *              without those listed in ptj.ksft_skip=C:T,... (as tools/guest/steps/kselftest);
+ *              without those listed in ptj.ksft_skip=C:T,... (as tools/guest/steps/kselftest.sh);
  *   stress     /ptj/kselftest/ptrace/jobctl_stress -t ptj.stress_secs [-s ptj.stress_seed]
  *              [ptj.stress_args, comma separated], its KTAP straight to the console;
  *   none       nothing;
  *   NAME       any other step: /ptj/bin/NAME (a GUEST_BINS binary), its output to the console.
  *
- * It prints the same PTJ: markers as tools/guest/init, so tools/verdict judges both alike, and
- * reaps every orphan while it waits (it is PID 1). Built static by tools/mkinitramfs with the
- * architecture's cross compiler. The same binary is also /bin/true and /bin/sleep, the two
+ * It prints the same PTJ: markers as tools/guest/init.sh, so the verdict judges both alike,
+ * and reaps every orphan while it waits (it is PID 1). Built static by
+ * tools/runner/mkinitramfs.sh with the architecture's cross compiler. The same binary is also /bin/true and /bin/sleep, the two
  * commands the upstream ptrace kselftests execute (vmaccess).
  */
 #define _GNU_SOURCE

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# tools/ptj.sh TARGET...: the project's one entry point; `make TARGET` runs it. Every target
+# and every variable is declared here, once, with the help text `make help` prints. Variables
+# are make-level overrides (`make KERNEL=vanilla`, or the environment); this script turns them
+# into the options of the scripts it calls. Scripts call scripts, never make.
+#
+# Lines starting with "#>" are the help text (tools/ptj.sh help).
+#
+#> usage: make [TARGET...] [VARIABLE=value...]     (or tools/ptj.sh TARGET...)
+#>
+#> Variables of the loop (make, make test-*):
+#>   KERNEL=patched         the kernel the loop tests: patched | vanilla | mutant-NAME
+#>                          (kernel/mutants/) | variant-NAME (kernel/variants/) | devtree
+#>                          (make devtree's build/devtree, as it is)
+#>   ARCH=x86_64            x86_64 | arm64 | sparc64: cross-built kernel and tests, QEMU TCG
+#>   KASAN=0                1: a KASAN build (kernel/config/kasan.config, own build dir)
+#>   STEPS=kselftest        guest steps, comma separated (tools/guest/steps/)
+#>   APPEND=                extra kernel command line
+#>   GUEST_BINS=            extra static binaries for the guest's /ptj/bin (space separated)
+#>   ACCEL=tcg              tcg | kvm | auto (a 30 s KVM probe, else TCG); x86_64 only
+#>   SMP=                   guest vCPUs (default 2; sparc64: 1, all QEMU's sun4u takes); the
+#>                          verdict wants that many online
+#>   MEM=1G                 guest memory
+#>   BOOT_TIMEOUT=900       seconds for the whole guest run
+#>   BUILD=build            build area: base and test trees, ccache, guest images, logs
+#>   CCACHE_DIR=BUILD/ccache  the compiler cache (shared by every tree of the build area)
+#>   JOBS=nproc             make -j of the kernel builds
+#>   V=0                    1: show the commands' output instead of only logging it
+#>
+#> Variables of the other targets:
+#>   CHECK_STEPS=...        the steps of make check, in order; default:
+#>                          @CHECK_DEFAULT@
+#>   STRESS_SECS=1200       stress-long's duration
+#>   STRESS_SEED=           replay a stress run (test-stress and make check use seed 21)
+#>   STRACE_BIN=            test-strace: use that strace instead of building one
+#>   STRACE_CHECK=1         test-strace: 0 skips strace's own ptrace tests on the host
+#>   PROOF_KERNELS=         proof: these kernels only (default: patched vanilla mutant-*
+#>                          variant-*)
+#>   BENCH_REPS=4           bench: boots per kernel, alternated ABBA
+#>   BENCH_SEED=1           bench: seed of the in-guest variant order
+#>   BENCH_SCALE=1          bench: iteration count factor
+#>   BENCH_PLACE=cpu0,any   bench: CPU placements of the tracer/tracee pairs
+#>   BENCH_KERNELS="patched vanilla"  bench: the kernel with the series first, then the
+#>                          baseline (variant-layout-pad: the layout-matched control)
+#>   BENCH_BOOT_TIMEOUT=600 bench: seconds per guest run
+#>   BENCH_DOC=1            bench: 0 leaves Documentation/benchmark.md alone
+#>   FORMAT_PATCH_OPTS=     export: extra git format-patch options
+#>   SPARSE_OBJS=           check-sparse: these objects (default: those the series touches)
+#>   SPARSE_FATAL=1         check-sparse: 0 only prints new warnings
+#>   CHECK_DOCS_SPHINX=1    check-docs: 0 skips the Sphinx build
+#>   MANPAGE_GZ=            check-manpage: another ptrace.2.gz than manpages-dev's
+#>   FRESH_CHECKS=...       check-fresh: the make check steps it also runs in the root
+#>                          (default: check-verdict check-static check-export check-docs
+#>                          check-manpage)
+#>   FRESH_CACHE=           check-fresh: package cache (default BUILD/fresh-cache)
+#>   FRESH_MIRROR=          check-fresh: mmdebstrap mirror arguments (default: the host's
+#>                          bookworm sources)
+#>   FRESH_MIN_HITRATE=90   check-fresh: the inner kernel build's minimal ccache hit rate, %
+#>   FRESH_TIMEOUT=3600     check-fresh: seconds for the inner make
+#>   FRESH_KEEP=0           check-fresh: 1 keeps the fresh root after a pass
+#>
+#> Targets:
+CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-manpage
+	check-bisect test test-stress test-strace check-sparse test-kasan test-arm64 test-sparc64
+	test-sparc64-arch-stop check-fresh"
+ALL_TARGETS=()
+# target NAME: declares NAME; its help is the "#>" text above, its work the function t_NAME.
+target() { ALL_TARGETS+=("$1"); }
+
+set -euo pipefail
+# The variables of a `make VAR=value` command line reach this script through the environment;
+# make also puts them into MAKEFLAGS, from where they would override the kernel's and the
+# kselftests' own variables (the kselftests' BUILD, for one) in every make the scripts run.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
+T=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(dirname "$T")
+
+: "${KERNEL:=patched}" "${ARCH:=x86_64}" "${KASAN:=0}" "${STEPS:=kselftest}" "${APPEND:=}"
+: "${GUEST_BINS:=}" "${ACCEL:=tcg}" "${SMP:=}" "${MEM:=}" "${BOOT_TIMEOUT:=900}"
+: "${STRESS_SECS:=1200}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
+CHECK_STRESS_SEED=21
+
+# run [OPTION...]: the runner with the make-level variables, then OPTIONs (which win); the
+# make-level APPEND goes last, so that it can override what a target appends.
+run() {
+	local o=(--kernel "$KERNEL" --arch "$ARCH" --steps "$STEPS" --accel "$ACCEL"
+		--timeout "$BOOT_TIMEOUT") b
+	[ "$KASAN" != 1 ] || o+=(--kasan)
+	[ -z "$SMP" ] || o+=(--smp "$SMP")
+	[ -z "$MEM" ] || o+=(--mem "$MEM")
+	for b in $GUEST_BINS; do o+=(--bin "$b"); done
+	o+=("$@")
+	[ -z "$APPEND" ] || o+=(--append "$APPEND")
+	"$T/runner/run.sh" "${o[@]}"
+}
+stress_seed() { echo "${STRESS_SEED:-$CHECK_STRESS_SEED}"; }
+# The base tree, for the checks that read the test trees.
+prep() { "$T/runner/deps.sh" --quiet && "$T/runner/base.sh"; }
+
+#>   test (default)         the loop for KERNEL: build, boot, kselftests, verdict
+target test
+t_test() { run; }
+#>   build                  the loop without the boot: trees, kernel, kselftests, initramfs
+target build
+t_build() { run --build-only; }
+#>   verdict                judge the last guest run of KERNEL again
+target verdict
+t_verdict() { run --verdict-only; }
+#>   test-kasan             the loop on a KASAN build
+target test-kasan
+t_test-kasan() { run --kasan; }
+#>   test-arm64             the loop on arm64 (cross-built, QEMU virt, 2 vCPUs)
+target test-arm64
+t_test-arm64() { run --arch arm64; }
+#>   test-sparc64           the loop on sparc64 (+ kernel/base-fixups/sparc64; QEMU sun4u, 1 CPU)
+target test-sparc64
+t_test-sparc64() { run --arch sparc64; }
+#>   test-sparc64-arch-stop sparc64 with every stop through arch_ptrace_stop() (the variant
+#>                          kernel/variants/arch-stop-always.patch): kselftests + a minute of
+#>                          stress racing SIGKILL, SIGCONT, detach and JOBCTL_CONT into it
+target test-sparc64-arch-stop
+t_test-sparc64-arch-stop() {
+	run --arch sparc64 --kernel variant-arch-stop-always --steps kselftest,stress \
+		--append "ptj.stress_secs=60 ptj.stress_seed=$(stress_seed)"
+}
+#>   test-stress            a minute of jobctl_stress (tools/tests/) in the patched guest
+target test-stress
+t_test-stress() { run --steps stress --append "ptj.stress_secs=60 ptj.stress_seed=$(stress_seed)"; }
+#>   stress-long            STRESS_SECS of jobctl_stress; STRESS_SEED=N replays a run
+target stress-long
+t_stress-long() {
+	run --steps stress --timeout $((STRESS_SECS + 600)) \
+		--append "ptj.stress_secs=$STRESS_SECS ${STRESS_SEED:+ptj.stress_seed=$STRESS_SEED}"
+}
+#>   test-strace            strace + patches/strace/ decodes PTRACE_JOBCTL_CONT in the guest
+target test-strace
+t_test-strace() {
+	local bin=$STRACE_BIN
+	if [ -z "$bin" ]; then
+		"$T/runner/deps.sh" --quiet
+		"$T/runner/build-strace.sh"
+		bin=$(. "$T/lib.sh" && echo "$BUILD/strace/strace")
+	fi
+	run --steps strace --bin "$(realpath "$bin")"
+}
+
+#>   deps                   install the Debian packages (as root) or name them
+target deps
+t_deps() { "$T/runner/deps.sh"; }
+#>   devtree                the developer tree build/devtree: branch series = base + patches/
+target devtree
+t_devtree() { prep && "$T/series/devtree.sh"; }
+#>   export                 regenerate patches/ from build/devtree
+target export
+t_export() { "$T/series/export.sh"; }
+#>   proof                  the series' tests on vanilla, every mutant and every variant:
+#>                          the test x kernel table, into Documentation/proof.md
+target proof
+t_proof() { "$T/proof/proof.sh" --out "$TOP/Documentation/proof.md" ${PROOF_KERNELS:+--kernels "$PROOF_KERNELS"}; }
+#>   bench                  PTRACE_JOBCTL_CONT vs PTRACE_LISTEN, patched vs vanilla, alternated
+#>                          boots, into Documentation/benchmark.md (BENCH_*)
+target bench
+t_bench() { "$T/bench/bench.sh"; }
+
+#>   check                  what CI runs: the CHECK_STEPS in order, with their time and a total
+target check
+t_check() { "$T/checks/check.sh" ${CHECK_STEPS:-$CHECK_DEFAULT}; }
+#>   check-deps             the Debian packages are there (installs them as root)
+target check-deps
+t_check-deps() { t_deps; }
+#>   check-verdict          the verdict's own test on crafted console logs
+target check-verdict
+t_check-verdict() { "$T/checks/verdict.sh"; }
+#>   check-static           check-apply + check-checkpatch
+target check-static
+t_check-static() { t_check-apply && t_check-checkpatch; }
+#>   check-apply            the series applies with git am to a fresh base
+target check-apply
+t_check-apply() { prep && "$T/checks/apply.sh"; }
+#>   check-checkpatch       checkpatch.pl --strict, waivers in kernel/checkpatch-waivers
+target check-checkpatch
+t_check-checkpatch() { prep && "$T/checks/checkpatch.sh"; }
+#>   check-export           patches/ is its own re-export; get_maintainer.pl reaches the
+#>                          ptrace maintainers
+target check-export
+t_check-export() { prep && "$T/checks/export.sh"; }
+#>   check-docs             ptrace.rst renders; its example compiles as C and C++
+target check-docs
+t_check-docs() { prep && "$T/checks/docs.sh"; }
+#>   check-manpage          the ptrace(2) patch applies and renders
+target check-manpage
+t_check-manpage() { "$T/checks/manpage.sh"; }
+#>   check-bisect           every patch builds; every kernel-changing one boots and passes
+#>                          the kselftests of its commit
+target check-bisect
+t_check-bisect() { prep && "$T/checks/bisect.sh"; }
+#>   check-sparse           no new sparse warning in the objects the series touches
+target check-sparse
+t_check-sparse() { prep && "$T/checks/sparse.sh"; }
+#>   check-fresh            the README's two commands in a fresh minimal Debian 12 root
+target check-fresh
+t_check-fresh() { "$T/checks/fresh.sh"; }
+
+#>   clean                  remove logs and guest images
+target clean
+t_clean() { . "$T/lib.sh" && rm -rf "$BUILD/logs" "$BUILD/guest"; }
+#>   distclean              remove the whole build area
+target distclean
+t_distclean() { . "$T/lib.sh" && rm -rf "$BUILD"; }
+#>   help                   this text
+target help
+t_help() {
+	local line steps
+	steps=$(echo $CHECK_DEFAULT | fold -s -w 64 | sed -e 's/ *$//' -e '2,$s/^/                         /')
+	while IFS= read -r line; do
+		[[ $line == '#>'* ]] || continue
+		line=${line#'#>'}
+		line=${line# }
+		echo "${line/@CHECK_DEFAULT@/$steps}"
+	done <"${BASH_SOURCE[0]}"
+}
+
+case ${1:-} in
+--targets) echo "${ALL_TARGETS[*]}"; exit 0 ;;
+-h | --help | "") t_help; exit 0 ;;
+esac
+for t in "$@"; do
+	[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || { t_help >&2; echo "[ptj] FAILED: no target '$t'" >&2; exit 2; }
+done
+export KERNEL ARCH KASAN
+for t in "$@"; do
+	"t_$t"
+done

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# tools/runner/build-strace.sh [--unpatched]: build a static strace for the guest from the strace source
+# Debian 12 ships (strace 6.1-0.1: upstream 6.1 + Debian's debian/patches) plus
+# patches/strace/*.patch, and run strace's own ptrace decoding tests on the host.
+#
+#   1. Download strace_6.1-0.1.dsc, .orig.tar.xz, .debian.tar.xz with `apt-get source
+#      --download-only` and a private apt configuration (deb-src lines for bookworm, lists in
+#      build/strace/apt; the system's apt configuration is not touched), once, into
+#      build/strace/dl; every file must match patches/strace/debian-source.sha256.
+#   2. dpkg-source -x (Debian's patches), then patch -p1 --fuzz=0 each patches/strace/*.patch and
+#      regenerate the xlat headers of every src/xlat/*.in a patch touches (src/xlat/gen.sh: the
+#      tarball ships generated headers, the patches change only the .in files).
+#   3. configure --enable-mpers=no without libdw/libunwind/libiberty/libselinux, LDFLAGS=-static,
+#      CC="ccache gcc"; make -C src (strace and its generated headers). Result: build/strace/strace.
+#   4. The ptrace decoding tests of strace's test suite (tests/ptrace*.gen.test, which compare
+#      strace's output with what the test program prints) with `make -C tests check`.
+#
+# Incremental: nothing is redone when the source hashes, the patches, this script and the
+# options are unchanged and the binary exists. Steps 3 and 4 take the machine-wide kernel build
+# lock ($PTJ_BUILD_LOCK of tools/lib.sh), so that they never compete with a
+# kernel build. Logs: build/logs/strace[-unpatched]/{download,unpack,configure,build,test}.log.
+#
+#   --unpatched      Debian's strace without patches/strace/ (build/strace-unpatched/strace),
+#                    to show that the guest step fails without the patch.
+#   STRACE_CHECK=0   skip step 4.
+. "$(dirname "$0")/../lib.sh"
+ptj_lock
+
+STRACE_DEB_VERSION=6.1-0.1
+pdir=$PTJ_TOP/patches/strace
+sums=$pdir/debian-source.sha256
+check=${STRACE_CHECK:-1}
+name=strace
+patches=()
+case ${1:-} in
+--unpatched) name=strace-unpatched ;;
+"")
+	shopt -s nullglob
+	patches=("$pdir"/*.patch)
+	shopt -u nullglob
+	[ ${#patches[@]} -gt 0 ] || die "no patches in patches/strace/"
+	;;
+*) die "usage: build-strace.sh [--unpatched]" ;;
+esac
+[ $# -le 1 ] || die "usage: build-strace.sh [--unpatched]"
+[ -f "$sums" ] || die "no $sums (the pinned hashes of Debian's strace source)"
+for t in apt-get dpkg-source patch gcc make ccache xz; do
+	command -v "$t" >/dev/null 2>&1 || die "$t not found (tools/runner/deps.sh installs what this needs)"
+done
+
+top=$BUILD/strace
+dl=$top/dl
+out=$BUILD/$name
+src=$out/src
+obj=$out/obj
+bin=$out/strace
+logs=$PTJ_LOGS/$name
+mkdir -p "$dl" "$out" "$logs"
+opts=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
+	--without-libiberty --without-libselinux --disable-gcc-Werror)
+
+# --- 1. download (cached), verify --------------------------------------------------------------
+verify() { (cd "$dl" && sha256sum --quiet -c "$sums") >/dev/null 2>&1; }
+download() {
+	local apt=$top/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	cat >"$apt/sources.list" <<-EOF
+	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-updates main
+	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+	EOF
+	local a=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o APT::Sandbox::User=root
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+	apt-get "${a[@]}" update &&
+		(cd "$dl" && apt-get "${a[@]}" source --download-only "strace=$STRACE_DEB_VERSION")
+}
+if ! verify; then
+	: >"$logs/download.log"
+	step "downloading Debian's strace $STRACE_DEB_VERSION source" run_logged "$logs/download.log" download ||
+		die "apt-get source strace=$STRACE_DEB_VERSION failed" "$logs/download.log"
+	verify || die "Debian's strace source in $dl does not match ${sums#"$PTJ_TOP"/}: $(cd "$dl" && sha256sum -c "$sums" 2>&1 | grep -v ': OK$' | head -1)"
+fi
+
+# --- up to date? -----------------------------------------------------------------------------
+stamp=$(
+	{
+		cat "$sums" "$0"
+		echo "${opts[*]} check=$check"
+		for p in "${patches[@]}"; do sha256sum <"$p"; done
+	} | sha
+)
+if [ -x "$bin" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
+	say "$name: up to date: $bin ($("$bin" -V | head -1))"
+	exit 0
+fi
+rm -f "$out/stamp"
+
+# --- 2. unpack, Debian's patches, ours, regenerate xlat headers -------------------------------
+: >"$logs/unpack.log"
+rm -rf "$src" "$obj"
+run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
+	die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
+xlat=()
+for p in "${patches[@]}"; do
+	run_logged "$logs/unpack.log" patch -d "$src" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
+		die "${p#"$PTJ_TOP"/} does not apply to strace $STRACE_DEB_VERSION" "$logs/unpack.log"
+	while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
+done
+for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
+	(cd "$src" && run_logged "$logs/unpack.log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
+		die "src/xlat/gen.sh $f.in failed" "$logs/unpack.log"
+done
+say "$name: strace $STRACE_DEB_VERSION unpacked with Debian's patches$([ ${#patches[@]} -eq 0 ] || echo " + ${#patches[@]} of patches/strace") (regenerated: ${xlat[*]:-no xlat header})"
+
+# --- 3. configure and build (under the kernel build lock) -----------------------------------
+lock=$PTJ_BUILD_LOCK
+{ exec 9>>"$lock"; } 2>/dev/null || exec 9<"$lock"
+if ! flock -n 9; then
+	say "another build holds $lock: waiting for it"
+	flock 9
+fi
+mkdir -p "$obj"
+: >"$logs/configure.log"
+configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache gcc" LDFLAGS=-static); }
+step "$name: configure (${opts[*]}, static)" run_logged "$logs/configure.log" configure ||
+	die "strace configure failed" "$logs/configure.log"
+: >"$logs/build.log"
+step "$name: make -C src" run_logged "$logs/build.log" make -C "$obj/src" -j"$JOBS" ||
+	die "strace build failed" "$logs/build.log"
+readelf -l "$obj/src/strace" | grep -q 'Requesting program interpreter' &&
+	die "$obj/src/strace is dynamically linked (the guest has no libc)" "$logs/build.log"
+if [ ${#patches[@]} -gt 0 ]; then
+	grep -q PTRACE_JOBCTL_CONT "$obj/src/strace" ||
+		die "the patched strace does not know PTRACE_JOBCTL_CONT (xlat header not regenerated?)" "$logs/build.log"
+fi
+
+# --- 4. strace's ptrace decoding tests, on the host -------------------------------------------
+if [ "$check" = 1 ]; then
+	tests=(ptrace ptrace-Xabbrev ptrace-Xraw ptrace-Xverbose
+		ptrace-y ptrace-y-Xabbrev ptrace-y-Xraw ptrace-y-Xverbose)
+	: >"$logs/test.log"
+	# check_PROGRAMS limits the test programs built to the ones these tests run.
+	step "$name: strace's ptrace decoding tests (${#tests[@]})" run_logged "$logs/test.log" \
+		make -C "$obj/tests" -j"$JOBS" check check_PROGRAMS="${tests[*]}" \
+		TESTS="$(printf '%s.gen.test ' "${tests[@]}")" ||
+		die "strace's ptrace decoding tests failed ($obj/tests/*.log)" "$logs/test.log"
+	res=$(grep -E '^# (PASS|FAIL|SKIP|XFAIL|ERROR):' "$logs/test.log" | awk '{printf "%s%s %s", s, $2, $3; s=", "}')
+	if ! grep -qE '^# PASS: +[1-9]' "$logs/test.log" || ! grep -qE '^# FAIL: +0$' "$logs/test.log" ||
+		! grep -qE '^# ERROR: +0$' "$logs/test.log"; then
+		die "strace's ptrace decoding tests: $res" "$logs/test.log"
+	fi
+	say "$name: strace's ptrace decoding tests: $res"
+fi
+exec 9>&-
+
+install -m 0755 "$obj/src/strace" "$bin.tmp"
+mv "$bin.tmp" "$bin"
+echo "$stamp" >"$out/stamp"
+say "$name: $bin ($("$bin" -V | head -1), static, $(du -h "$bin" | cut -f1))"
