@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # tools/bench/bench.sh [--analyze RUN_DIR]: the PTRACE_JOBCTL_CONT benchmark (`make bench`).
 #
-# Builds tools/bench/jobctl_bench.c (static, against the patched tree's installed uapi headers
-# when they exist, else with the fallback #defines of the .c), then boots the patched and the
-# vanilla kernel alternately, BENCH_REPS times each, with tools/runner/run.sh --steps bench (the
-# guest step tools/guest/steps/bench runs /ptj/bin/jobctl_bench), keeps each boot's console log
+# Builds tools/bench/jobctl_bench.c (static, with the patched tree's
+# tools/testing/selftests/ptrace/jobctl.h, and against its installed uapi headers when they
+# exist, else with the header's fallback #defines), then boots the patched and the vanilla
+# kernel alternately, BENCH_REPS times each, with tools/runner/run.sh --steps bench (the guest
+# step tools/guest/steps/bench.sh runs /ptj/bin/jobctl_bench), keeps each boot's console log
 # and summarizes them with tools/bench/analyze.py into build/bench/<run>/:
 #   boots.tsv     per boot: kernel, repetition, runner exit code, verdict (from the run's
 #                 results.tsv), wall and guest seconds, host load
@@ -75,10 +76,14 @@ say "bench: run directory $run"
 # --- the binary ----------------------------------------------------------------------------
 bin=$BUILD/bench/bin/jobctl_bench
 uapi=fallback
-inc=()
+# jobctl_bench.c includes the kselftests' jobctl.h and the uapi headers of the patched tree:
+# build it first (the first boot needs it anyway).
+"$TOP/tools/runner/run.sh" --kernel patched --build-only >"$run/tree.log" 2>&1 ||
+	die "cannot build the patched tree for jobctl.h and its uapi headers" "$run/tree.log"
+inc=(-I"$(tree_dir patched)/tools/testing/selftests/ptrace")
 if ver=$(base_version) && hdr=$(out_dir patched)/usr/include &&
 	grep -qs PTRACE_JOBCTL_CONT "$hdr/linux/ptrace.h"; then
-	inc=(-isystem "$hdr")
+	inc+=(-isystem "$hdr")
 	uapi="patched tree uapi headers ($hdr)"
 fi
 gcc -O2 -static -pthread -Wall "${inc[@]}" -o "$bin" "$B/jobctl_bench.c" >"$run/build.log" 2>&1 ||

@@ -3,7 +3,7 @@
  * jobctl_bench - what PTRACE_JOBCTL_CONT saves a tracer, and what the series
  * costs elsewhere.
  *
- * Runs in the ptj guest (tools/guest/steps/bench); tools/bench/run boots the
+ * Runs in the ptj guest (tools/guest/steps/bench.sh); make bench boots the
  * patched and the vanilla kernel, collects the "PTJB" lines from the console
  * and summarizes them (see Documentation/benchmark.md).
  *
@@ -55,6 +55,9 @@
 #include <sys/wait.h>
 #include <linux/ptrace.h>
 
+/* sys_ptrace(), status_str() and the newer requests: shared with the kselftests */
+#include "jobctl.h"
+
 #ifndef PTRACE_CONT
 #define PTRACE_CONT		7
 #endif
@@ -66,21 +69,6 @@
 #endif
 #ifndef PTRACE_SYSCALL
 #define PTRACE_SYSCALL		24
-#endif
-#ifndef PTRACE_SEIZE
-#define PTRACE_SEIZE		0x4206
-#endif
-#ifndef PTRACE_INTERRUPT
-#define PTRACE_INTERRUPT	0x4207
-#endif
-#ifndef PTRACE_LISTEN
-#define PTRACE_LISTEN		0x4208
-#endif
-#ifndef PTRACE_JOBCTL_CONT
-#define PTRACE_JOBCTL_CONT	0x4213
-#endif
-#ifndef PTRACE_EVENT_STOP
-#define PTRACE_EVENT_STOP	128
 #endif
 #ifndef PTRACE_O_TRACESYSGOOD
 #define PTRACE_O_TRACESYSGOOD	1
@@ -148,7 +136,7 @@ static int iters(int base)
 static long xptrace(long req, pid_t pid, unsigned long addr, unsigned long data)
 {
 	nr_syscalls++;
-	return syscall(SYS_ptrace, req, pid, addr, data);
+	return sys_ptrace(req, pid, addr, data);
 }
 
 static pid_t xwait(pid_t pid, int *status, int options)
@@ -220,23 +208,16 @@ static void on_alarm(int sig)
 	_exit(3);
 }
 
-static const char *status_str(pid_t ret, int status)
+/* status_str() as one word, for the msg= of a "PTJB error" line */
+static const char *status_word(pid_t ret, int status)
 {
 	static char buf[96];
+	char *p;
 
-	if (ret < 0)
-		snprintf(buf, sizeof(buf), "wait_error_%d", errno);
-	else if (WIFEXITED(status))
-		snprintf(buf, sizeof(buf), "exited_%d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, sizeof(buf), "killed_%d", WTERMSIG(status));
-	else if (WIFSTOPPED(status))
-		snprintf(buf, sizeof(buf), "stopped_sig%d_event%d",
-			 WSTOPSIG(status), status >> 16);
-	else if (WIFCONTINUED(status))
-		snprintf(buf, sizeof(buf), "continued");
-	else
-		snprintf(buf, sizeof(buf), "status_0x%x", status);
+	status_str(ret, status, buf, sizeof(buf));
+	for (p = buf; *p; p++)
+		if (*p == ' ')
+			*p = '_';
 	return buf;
 }
 
@@ -273,7 +254,7 @@ static int expect_stop(pid_t pid, int sig, int event, const char *what)
 	if (ret != pid || !WIFSTOPPED(status) || WSTOPSIG(status) != sig ||
 	    (status >> 16) != event)
 		FAIL("%s:_expected_sig%d_event%d,_got_%s", what, sig, event,
-		     status_str(ret, status));
+		     status_word(ret, status));
 	return 0;
 }
 
@@ -809,7 +790,7 @@ static int item_spurious(void)
 		for (;;) {
 			ret = xwait(pid, &status, __WALL);
 			if (ret != pid || !WIFSTOPPED(status))
-				FAIL("SIGCONT:_%s", status_str(ret, status));
+				FAIL("SIGCONT:_%s", status_word(ret, status));
 			if (WSTOPSIG(status) == SIGCONT && !(status >> 16))
 				break;	/* the SIGCONT's signal-delivery-stop */
 			if ((status >> 16) == PTRACE_EVENT_STOP)
@@ -992,13 +973,13 @@ static int gstop_cycle(void)
 			FAIL("kill:_%s", strerror(errno));
 		ret = xwait(pid, &status, WUNTRACED);
 		if (ret != pid || !WIFSTOPPED(status))
-			FAIL("SIGSTOP:_%s", status_str(ret, status));
+			FAIL("SIGSTOP:_%s", status_word(ret, status));
 		t1 = now_ns();
 		if (kill(pid, SIGCONT))
 			FAIL("kill:_%s", strerror(errno));
 		ret = xwait(pid, &status, WCONTINUED);
 		if (ret != pid || !WIFCONTINUED(status))
-			FAIL("SIGCONT:_%s", status_str(ret, status));
+			FAIL("SIGCONT:_%s", status_word(ret, status));
 		if (i < WARMUP)
 			continue;
 		samples_add(&s, now_ns() - t0);

@@ -3,19 +3,20 @@
 # patched; the tests are part of the series, so every kernel runs the patched tree's tests)
 # with the kernel's own framework, statically linked (the guest has no libc), into
 # build/guest/kselftest-TREE (kselftest-TREE-<arch> for ARCH=arm64|sparc64: cross-built).
-# With ptrace among the targets, the same install also gets, as two more collections:
+# On x86_64 the same install also gets, as two more collections:
 #   ptrace_32      the ptrace kselftests built with -m32: 32-bit tracers of 32-bit tracees,
 #                  whose requests go through compat_ptrace_request() (the test kernel has
 #                  CONFIG_IA32_EMULATION and CONFIG_COMPAT_32BIT_TIME);
 #   ptrace_compat  tools/tests/jobctl_compat.c: a 64-bit tracer of a 32-bit tracee
 #                  (jobctl_compat_32, the same source built with -m32).
-# --no-m32 leaves the two 32-bit collections out.
+# --no-m32 leaves the two 32-bit collections out. tools/tests/jobctl_stress.c (the project's
+# stress test, not part of the series) goes into the install's ptrace/ dir, outside
+# kselftest-list.txt, for the guest steps stress and strace.
 . "$(dirname "$0")/../lib.sh"
 
 m32=1
 if [ "${1:-}" = --no-m32 ]; then m32=0; shift; fi
 tree=${1:-patched}
-targets=ptrace
 src=$(tree_dir "$tree")
 out=$(out_dir "$tree")
 inst=$(kselftest_dir "$tree")
@@ -31,13 +32,28 @@ run_logged "$log" kmake_tree "$tree" headers ||
 build() {
 	rm -rf "$inst"
 	env LDFLAGS=-static make -C "$src/tools/testing/selftests" O="$out" ARCH="$ARCH" \
-		${PTJ_CROSS:+CROSS_COMPILE=$PTJ_CROSS} TARGETS="$targets" KHDR_INCLUDES="-isystem $out/usr/include" \
+		${PTJ_CROSS:+CROSS_COMPILE=$PTJ_CROSS} TARGETS=ptrace KHDR_INCLUDES="-isystem $out/usr/include" \
 		INSTALL_PATH="$inst" install
 }
-step "building kselftests ($targets) of the $tree tree for $ARCH" run_logged "$log" build ||
-	die "kselftest build ($targets) of $tree failed" "$log"
+step "building kselftests (ptrace) of the $tree tree for $ARCH" run_logged "$log" build ||
+	die "kselftest build (ptrace) of $tree failed" "$log"
 
-if [ "$ARCH" = x86_64 ] && [ $m32 = 1 ] && [[ " $targets " == *" ptrace "* ]]; then
+# The stress test includes kselftest.h and selftests/ptrace/jobctl.h of the same tree; built
+# like the kselftests (static, -std=c99, the tree's uapi headers), for ARCH. A tree without
+# jobctl.h (check-bisect before the series' first selftest patch) gets no stress test.
+if [ ! -f "$src/tools/testing/selftests/ptrace/jobctl.h" ]; then
+	say "no tools/testing/selftests/ptrace/jobctl.h in the $tree tree: jobctl_stress not built"
+else
+	stress() {
+		"${PTJ_CROSS}gcc" -std=c99 -pthread -Wall -static -I"$src/tools/testing/selftests" \
+			-I"$src/tools/testing/selftests/ptrace" -isystem "$out/usr/include" \
+			-o "$inst/ptrace/jobctl_stress" "$PTJ_TOP/tools/tests/jobctl_stress.c"
+	}
+	step "building tools/tests/jobctl_stress.c into $tree's ptrace kselftests" run_logged "$log" stress ||
+		die "jobctl_stress build against the $tree tree failed" "$log"
+fi
+
+if [ "$ARCH" = x86_64 ] && [ $m32 = 1 ]; then
 	inst32=$BUILD/guest/kselftest-$tree-m32
 	build32() {
 		rm -rf "$inst32"
@@ -53,7 +69,8 @@ if [ "$ARCH" = x86_64 ] && [ $m32 = 1 ] && [[ " $targets " == *" ptrace "* ]]; t
 
 	compat() {
 		local d=$inst/ptrace_compat cc=(gcc -std=gnu99 -O2 -Wall -Werror -pthread -static
-			-I"$src/tools/testing/selftests" -isystem "$out/usr/include")
+			-I"$src/tools/testing/selftests" -I"$src/tools/testing/selftests/ptrace"
+			-isystem "$out/usr/include")
 		mkdir -p "$d"
 		"${cc[@]}" -o "$d/jobctl_compat" "$PTJ_TOP/tools/tests/jobctl_compat.c" &&
 			"${cc[@]}" -m32 -o "$d/jobctl_compat_32" "$PTJ_TOP/tools/tests/jobctl_compat.c" &&

@@ -11,7 +11,7 @@
  * take the native path, the tracee stops and restarts through the ia32
  * signal and system call restart code.
  *
- * Built twice by tools/build-kselftest: jobctl_compat (x86_64, the tracer,
+ * Built twice by tools/runner/build-kselftest.sh: jobctl_compat (x86_64, the tracer,
  * run by the kselftest runner as ptrace_compat:jobctl_compat) and
  * jobctl_compat_32 (-m32), which the tracer executes with "--tracee": the
  * tracee says it is ready on fd 1, then sleeps in read(2) on fd 0 and exits
@@ -37,9 +37,8 @@
 #include <sys/wait.h>
 #include <linux/ptrace.h>
 
-#ifndef PTRACE_JOBCTL_CONT
-#define PTRACE_JOBCTL_CONT	0x4213
-#endif
+/* sys_ptrace() and PTRACE_JOBCTL_CONT: shared with the ptrace kselftests */
+#include "jobctl.h"
 
 #define TRACEE_ARG	"--tracee"
 #define TRACEE_NAME	"jobctl_compat_32"
@@ -61,12 +60,6 @@ static int tracee_main(void)
 /* The tracer side: x86_64 only (jobctl_compat_32 is only ever the tracee). */
 #ifdef __x86_64__
 #include "kselftest_harness.h"
-
-/* glibc's ptrace() wants enum __ptrace_request; the new request is not in it. */
-static long sys_ptrace(long req, pid_t pid, unsigned long addr, unsigned long data)
-{
-	return syscall(__NR_ptrace, req, pid, addr, data);
-}
 
 static bool is_event_stop(int status, int sig)
 {

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Guest step: does strace decode PTRACE_JOBCTL_CONT? Runs /ptj/bin/strace (the static strace of
-# tools/runner/build-strace.sh, passed in with --bin; `make test-strace`) with -e trace=ptrace on two
-# of the series' selftests that call the request from their main thread, and prints TAP:
+# tools/runner/build-strace.sh, passed in with --bin; `make test-strace`) with -e trace=ptrace on
+# two programs that call the request from their main thread, the project's stress test
+# (tools/tests/jobctl_stress.c) and the series' jobctl selftest, and prints TAP:
 #   1  strace decodes PTRACE_JOBCTL_CONT: jobctl_stress -n 1 -p 1 -T 1 probes the request with
 #      addr and data 0 on a seized tracee in a PTRACE_INTERRUPT trap; strace must print
 #      "ptrace(PTRACE_JOBCTL_CONT, <pid>, NULL, 0) = 0".
-#   2  strace decodes PTRACE_JOBCTL_CONT with data != 0: jobctl -r jobctl.jobctl_cont_basic
+#   2  strace decodes PTRACE_JOBCTL_CONT with data != 0: jobctl -r jobctl_cont.basic
 #      probes it with data ~0 (EINVAL where the request exists); strace must print
 #      "ptrace(PTRACE_JOBCTL_CONT, <pid>, NULL, 0xffffffffffffffff) = -1 EINVAL (...)".
-#   3  jobctl.jobctl_cont_basic passes (not skipped) with its main process under strace.
+#   3  jobctl_cont.basic passes (not skipped) with its main process under strace.
 # No -f: with -f strace would trace the tracees the tests seize (their PTRACE_SEIZE would fail
 # with EPERM), so only the main thread is traced; the test cases themselves run in children.
 # The programs' own TAP is shown as "# <name>| ..." comments, which the verdict does not count.
@@ -60,14 +61,14 @@ run jobctl_stress $ksft/jobctl_stress -n 1 -t 1 -p 1 -T 1 -s 1
 result 1 "strace decodes PTRACE_JOBCTL_CONT" $tmp/jobctl_stress.trace \
 	'^ptrace\(PTRACE_JOBCTL_CONT, [0-9]+, NULL, 0\) += 0$'
 
-run jobctl $ksft/jobctl -r jobctl.jobctl_cont_basic
+run jobctl $ksft/jobctl -r jobctl_cont.basic
 result 2 "strace decodes PTRACE_JOBCTL_CONT with data != 0" $tmp/jobctl.trace \
 	'^ptrace\(PTRACE_JOBCTL_CONT, [0-9]+, NULL, 0xffffffffffffffff\) += -1 EINVAL '
 
-if [ "$(cat $tmp/jobctl.rc)" = 0 ] && grep -q '^ok 1 jobctl\.jobctl_cont_basic$' $tmp/jobctl.out; then
-	echo "ok 3 jobctl.jobctl_cont_basic passes under strace"
+if [ "$(cat $tmp/jobctl.rc)" = 0 ] && grep -q '^ok 1 jobctl_cont\.basic$' $tmp/jobctl.out; then
+	echo "ok 3 jobctl_cont.basic passes under strace"
 else
-	echo "not ok 3 jobctl.jobctl_cont_basic passes under strace # exit status $(cat $tmp/jobctl.rc), see its output above"
+	echo "not ok 3 jobctl_cont.basic passes under strace # exit status $(cat $tmp/jobctl.rc), see its output above"
 	rc=1
 fi
 exit $rc

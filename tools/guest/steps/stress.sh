@@ -1,7 +1,7 @@
 #!/bin/sh
-# Guest step: the randomised job control stress test of the series
-# (tools/testing/selftests/ptrace/jobctl_stress, installed with the kselftests but not in
-# their default list). Settings from the kernel command line (APPEND=...):
+# Guest step: the project's randomised job control stress test (tools/tests/jobctl_stress.c,
+# which tools/runner/build-kselftest.sh installs with the ptrace kselftests, not in their
+# list). Settings from the kernel command line (APPEND=...):
 #   ptj.stress_secs=N   time limit (default 60)
 #   ptj.stress_seed=N   seed (default: the program picks one and prints it)
 #   ptj.stress_args=a,b extra arguments, comma separated (e.g. -p,4,-T,4)
