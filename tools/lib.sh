@@ -48,7 +48,7 @@ PTJ_KASAN_FRAGMENT=$PTJ_TOP/kernel/config/kasan.config
 #   PTJ_IMAGE     the kernel image QEMU boots, relative to the O= dir
 #   PTJ_QEMU      the QEMU binary; PTJ_QEMU_ARGS its machine arguments; PTJ_CONSOLE the console
 #   PTJ_MAX_SMP   vCPUs the machine supports (sparc64 sun4u: QEMU 7.2 refuses more than one)
-#   PTJ_ARCH_PKGS Debian packages for it (tools/deps)
+#   PTJ_ARCH_PKGS Debian packages for it (tools/runner/deps.sh)
 #   PTJ_ARCH_FRAGMENT  kernel/config/<arch>.config, after ptrace-test.config
 case $ARCH in
 x86_64)
@@ -158,7 +158,7 @@ ptj_lock() {
 }
 
 # --- base tree --------------------------------------------------------------------------------
-# The base repo of the current tarball: build/base-<version>. tools/base writes the version into
+# The base repo of the current tarball: build/base-<version>. tools/runner/base.sh writes the version into
 # build/base.stamp together with the tarball identity, so that later runs need no extraction.
 tarball_id() {
 	local ver

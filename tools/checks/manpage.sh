@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/check-manpage: check the ptrace(2) man-pages patch in patches/man-pages/.
+# tools/checks/manpage.sh: check the ptrace(2) man-pages patch in patches/man-pages/.
 #
 #   1. Extract Debian's man2/ptrace.2 (package manpages-dev) to a temporary directory and render
 #      it with "groff -man -Tutf8 -ww -z" and "man --warnings=w -l -Tutf8": the baseline must
