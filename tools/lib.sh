@@ -18,7 +18,11 @@
 #   guest/<run>/initramfs.cpio.gz  the guest image of a run (run_name: tree[-arch][-kasan])
 #   guest/kselftest-<tree>[-arch]/ the kselftest install of a tree
 #   logs/<run>/                    console.log, verdict.txt, results.tsv, build logs
-#   ccache/, strace/, proof/, bench/, sparse/, fresh/   as named
+#   strace/, proof/, bench/, sparse/, fresh/   as named
+# Outside it, shared by every clone and build area of the machine (nolibc's run-tests.sh and
+# ccache itself keep theirs there too): PTJ_CACHE = ${XDG_CACHE_HOME:-~/.cache}/ptj (the base
+# .deb and its private apt lists) and the compiler cache, ccache's own default place
+# ${XDG_CACHE_HOME:-~/.cache}/ccache unless CCACHE_DIR says otherwise.
 #
 # Between the project's own processes only: PTJ_LOCKED (the build area lock is held, see
 # ptj_lock) and PTJ_RESULTS_ALL (make check's results table, tools/checks/check.sh).
@@ -32,10 +36,12 @@ JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 ARCH=${ARCH:-x86_64}
 
-PTJ_TARBALL=/usr/src/linux-source-6.12.tar.xz
+PTJ_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ptj
 # One kernel build at a time on this machine (2 cores), whichever clone or build area it is for.
 PTJ_BUILD_LOCK=/tmp/ptj-kernel-build.lock
-PTJ_PKG=$(awk '$1=="package:"{print $2}' "$PTJ_TOP/kernel/base")
+# kernel/base: "key: value" lines; base_pin KEY prints the value.
+base_pin() { awk -v k="$1:" '$1 == k { sub(/^[^:]*: */, ""); print; exit }' "$PTJ_TOP/kernel/base"; }
+PTJ_PKG=$(base_pin package)
 PTJ_VERIFIED_SUBLEVEL=$(awk -F': *' '/^SUBLEVEL last verified:/{print $2}' "$PTJ_TOP/kernel/base")
 PTJ_LOGS=$BUILD/logs
 PTJ_FRAGMENT=$PTJ_TOP/kernel/config/ptrace-test.config
@@ -89,7 +95,7 @@ PTJ_GIT_DATE="2000-01-01T00:00:00+0000"
 export KBUILD_BUILD_TIMESTAMP="Sat Jan  1 00:00:00 UTC 2000"
 export KBUILD_BUILD_USER=ptj KBUILD_BUILD_HOST=ptj KBUILD_BUILD_VERSION=1
 export LOCALVERSION=""
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime,locale}
 export CCACHE_NOHASHDIR=1
@@ -157,20 +163,15 @@ ptj_lock() {
 	export PTJ_LOCKED=$BUILD
 }
 
-# --- base tree --------------------------------------------------------------------------------
-# The base repo of the current tarball: build/base-<version>. tools/runner/base.sh writes the version into
-# build/base.stamp together with the tarball identity, so that later runs need no extraction.
-tarball_id() {
-	local ver
-	ver=$(dpkg-query -W -f='${Version}' "$PTJ_PKG" 2>/dev/null || echo unknown)
-	printf '%s %s %s\n' "$ver" "$(stat -c '%s %Y' "$PTJ_TARBALL")" "$PTJ_TARBALL"
-}
-
-base_version() { # prints 6.12.117 if the base is prepared, else fails
-	local stamp=$BUILD/base.stamp
+# --- base tree ---------------------------------------------------------------------------------
+# The base repo: build/base-<version>. tools/runner/base.sh writes build/base.stamp: line 1 the
+# sha256 and version of the .deb it was extracted from, line 2 the kernel version.
+base_version() { # prints 7.3.4 if the base is prepared, else fails
+	local stamp=$BUILD/base.stamp ver
 	[ -f "$stamp" ] || return 1
-	[ "$(sed -n 1p "$stamp")" = "$(tarball_id)" ] || return 1
-	sed -n 2p "$stamp"
+	ver=$(sed -n 2p "$stamp")
+	[ -n "$ver" ] && [ -f "$BUILD/base-$ver/.ptj-base-done" ] || return 1
+	echo "$ver"
 }
 
 base_dir()  { echo "$BUILD/base-$(base_version)"; }

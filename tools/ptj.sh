@@ -30,6 +30,7 @@
 #> Variables of the other targets:
 #>   CHECK_STEPS=...        the steps of make check, in order; default:
 #>                          @CHECK_DEFAULT@
+#>   BISECT_ARCH=arm64      check-bisect: the architecture of the per-patch kernels
 #>   STRESS_SECS=1200       stress-long's duration
 #>   STRESS_SEED=           replay a stress run (test-stress and make check use seed 21)
 #>   STRACE_BIN=            test-strace: use that strace instead of building one
@@ -77,7 +78,7 @@ TOP=$(dirname "$T")
 
 : "${KERNEL:=patched}" "${ARCH:=x86_64}" "${KASAN:=0}" "${STEPS:=kselftest}" "${APPEND:=}"
 : "${GUEST_BINS:=}" "${ACCEL:=tcg}" "${SMP:=}" "${MEM:=}" "${BOOT_TIMEOUT:=900}"
-: "${STRESS_SECS:=1200}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
+: "${BISECT_ARCH:=arm64}" "${STRESS_SECS:=1200}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
 CHECK_STRESS_SEED=21
 
 # run [OPTION...]: the runner with the make-level variables, then OPTIONs (which win); the
@@ -193,7 +194,7 @@ t_check-manpage() { "$T/checks/manpage.sh"; }
 #>   check-bisect           every patch builds; every kernel-changing one boots and passes
 #>                          the kselftests of its commit
 target check-bisect
-t_check-bisect() { prep && "$T/checks/bisect.sh"; }
+t_check-bisect() { prep && ARCH=$BISECT_ARCH "$T/checks/bisect.sh"; }
 #>   check-sparse           no new sparse warning in the objects the series touches
 target check-sparse
 t_check-sparse() { prep && "$T/checks/sparse.sh"; }

@@ -86,7 +86,7 @@ primary_domain = "c"
 highlight_language = "none"
 html_theme = "alabaster"
 EOF
-	if ! "$PY" -m sphinx -b html -W --keep-going -q -d "$tmp/doctrees" "$tmp/src" "$tmp/out" \
+	if ! srctree=$tree "$PY" -m sphinx -b html -W --keep-going -q -d "$tmp/doctrees" "$tmp/src" "$tmp/out" \
 		>"$tmp/sphinx.log" 2>&1 || [ -s "$tmp/sphinx.log" ]; then
 		sed "s|$tmp/src/ptrace.rst|$doc|g" "$tmp/sphinx.log"
 		fail "Sphinx $("$PY" -c 'import sphinx; print(sphinx.__version__)') reports problems in $doc"

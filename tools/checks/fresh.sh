@@ -9,12 +9,13 @@
 #      (chroot with /proc, /sys and /dev; a clean environment).
 #   4. PASS only if the inner make succeeded, its run's results.tsv (build/logs/patched/ in the
 #      clone) has results and no FAIL, and the inner kernel build had a ccache hit rate of at least FRESH_MIN_HITRATE (the inner build uses the host's ccache;
-#      judged only when the root got the same linux-source-6.12 version as the host has).
+#      judged only when the root built the same base commit as the host).
 #      Then FRESH_CHECKS, the quick steps of `make check`, in the same root.
 #      A command or Python module the loop needs but nothing installed is named in the cause.
 # Kept between runs: the Debian packages ($FRESH_CACHE/apt, bind-mounted as the root's
-# /var/cache/apt/archives) and the ccache ($CCACHE_DIR, default $BUILD/ccache, bind-mounted as the
-# clone's build/ccache). The kernel build lock (/tmp/ptj-kernel-build.lock) is the host's one.
+# /var/cache/apt/archives) and the ccache ($CCACHE_DIR, bind-mounted at ccache's default place in
+# the root, /root/.cache/ccache). The base .deb is fetched in the root as a newcomer's make does.
+# The kernel build lock (/tmp/ptj-kernel-build.lock) is the host's one.
 # The root is removed after a pass (FRESH_KEEP=1 keeps it) and kept after a failure.
 #   FRESH_CACHE        package cache (default $BUILD/fresh-cache)
 #   FRESH_TIMEOUT      seconds for the inner make (default 3600)
@@ -180,8 +181,8 @@ inroot "$log" "cd /root && git clone /srv/$name.git $name" || {
 }
 [ "$(chroot "$root" git -C "/root/$name" rev-parse HEAD)" = "$commit" ] ||
 	die "fresh Debian 12: the clone is not at $commit" "$log"
-mkdir -p "$clone/build/ccache"
-mount --bind "$CCACHE_DIR" "$clone/build/ccache"
+mkdir -p "$root/root/.cache/ccache"
+mount --bind "$CCACHE_DIR" "$root/root/.cache/ccache"
 
 # inmake LOG GOALS: make GOALS in the clone as a newcomer would, shown prefixed with the time
 # since it started; sets rc and secs.
@@ -226,17 +227,17 @@ missed=$(missing_cmds | xargs)
 [ -z "$missed" ] || warn "fresh Debian 12: the run passed, but these were not found: $missed (see $ldir)"
 
 # The inner kernel build must have come from the host's ccache (other clone path, same objects),
-# provided both built the same base: the root installs the newest linux-source-6.12 of the mirror,
-# and a host installed before Debian's last upload still has the older one (then the objects
-# differ legitimately and the hit rate says nothing about the build).
+# provided both built the same base: the root fetches the newest linux-source package of
+# kernel/base's suite, and when the registry has a newer one than the host's build area was made
+# from, the objects differ legitimately and the hit rate says nothing about the build.
 cc=$(grep -E '^\[ptj\] ccache for this build: ' "$log" | tail -n1 || true)
 read -r hits misses < <(sed -nE 's/.*: ([0-9]+) hits, ([0-9]+) misses.*/\1 \2/p' <<<"$cc") || true
 [ -n "${hits:-}" ] || die "fresh Debian 12: no '[ptj] ccache for this build' line in the inner run" "$log"
 pct=$((hits + misses > 0 ? 100 * hits / (hits + misses) : 0))
-inner_pkg=$(sed -nE "s/^\[ptj\] base: Linux [0-9.]+ \($PTJ_PKG ([^ )]+)\).*/\1/p" "$log" | tail -n1)
-host_pkg=$(dpkg-query -W -f='${Version}' "$PTJ_PKG" 2>/dev/null || true)
-if [ -n "$inner_pkg" ] && [ "$inner_pkg" != "$host_pkg" ]; then
-	warn "fresh Debian 12: the root got $PTJ_PKG $inner_pkg, the host has ${host_pkg:-none}: ccache hit rate $pct% not judged (apt-get update && apt-get install --only-upgrade $PTJ_PKG on the host shares the cache again)"
+inner_base=$(sed -nE 's/^\[ptj\] base: Linux ([0-9.]+ \(.*\)), base commit ([0-9a-f]+)$/\2 \1/p' "$log" | tail -n1)
+host_base=$(base_git rev-parse base 2>/dev/null || true)
+if [ -n "$inner_base" ] && [ "${inner_base%% *}" != "$host_base" ]; then
+	warn "fresh Debian 12: the root built base ${inner_base#* }, ${inner_base%% *}; the host's build area has ${host_base:-none}: ccache hit rate $pct% not judged"
 elif [ "$pct" -lt "$min_hit" ]; then
 	die "fresh Debian 12: the inner kernel build hit the host's ccache only $pct% ($hits hits, $misses misses; want >= $min_hit%, FRESH_MIN_HITRATE): compiler or command lines differ" "$log"
 fi
