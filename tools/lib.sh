@@ -245,6 +245,19 @@ series_hash() {
 	} | sha
 }
 
+# What the long checks (make check-long) depend on, as one hash: the tree of every commit of the
+# patched tree (code, kselftests and docs of each patch; not the commit messages), the config
+# fragments, the known failures and the loop's own test programs. Needs an up-to-date patched tree.
+long_key() {
+	local t c
+	t=$(tree_dir patched)
+	{
+		for c in $(git -C "$t" rev-list --reverse base..HEAD); do git -C "$t" rev-parse "$c^{tree}"; done
+		cat "$PTJ_TOP"/kernel/config/*.config "$PTJ_TOP/kernel/known-failures" "$PTJ_TOP"/tools/tests/*.c
+	} | sha
+}
+PTJ_LONG_RECORD=$PTJ_TOP/Documentation/long-checks.md
+
 # git am the series on top of the current HEAD of tree $1. On failure: one line naming the patch.
 apply_series() {
 	local dir=$1 log=$2 p n=0

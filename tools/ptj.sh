@@ -30,6 +30,7 @@
 #> Variables of the other targets:
 #>   CHECK_STEPS=...        the steps of make check, in order; default:
 #>                          @CHECK_DEFAULT@
+#>   LONG_STEPS=...         the steps of make check-long; default: @LONG_DEFAULT@
 #>   BISECT_ARCH=arm64      check-bisect: the architecture of the per-patch kernels
 #>   STRESS_SECS=1200       stress-long's duration
 #>   STRESS_SEED=           replay a stress run (test-stress and make check use seed 21)
@@ -62,8 +63,9 @@
 #>
 #> Targets:
 CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-manpage
-	check-bisect test test-stress test-strace check-sparse test-kasan test-arm64 test-sparc64
+	check-long-record test test-stress test-strace check-sparse test-arm64 test-sparc64
 	test-sparc64-arch-stop check-fresh"
+LONG_DEFAULT="check-bisect test-kasan"
 ALL_TARGETS=()
 # target NAME: declares NAME; its help is the "#>" text above, its work the function t_NAME.
 target() { ALL_TARGETS+=("$1"); }
@@ -166,6 +168,14 @@ t_bench() { "$T/bench/bench.sh"; }
 #>   check                  what CI runs: the CHECK_STEPS in order, with their time and a total
 target check
 t_check() { "$T/checks/check.sh" ${CHECK_STEPS:-$CHECK_DEFAULT}; }
+#>   check-long             the LONG_STEPS (every patch built and booted, KASAN), which
+#>                          make check leaves out; records them in Documentation/long-checks.md
+target check-long
+t_check-long() { prep && "$T/checks/long.sh" record ${LONG_STEPS:-$LONG_DEFAULT}; }
+#>   check-long-record      Documentation/long-checks.md is the record of this very series,
+#>                          config and test programs (make check-long writes it)
+target check-long-record
+t_check-long-record() { prep && "$T/checks/long.sh" verify; }
 #>   check-deps             the Debian packages are there (installs them as root)
 target check-deps
 t_check-deps() { t_deps; }
@@ -217,6 +227,7 @@ t_help() {
 		[[ $line == '#>'* ]] || continue
 		line=${line#'#>'}
 		line=${line# }
+		line=${line/@LONG_DEFAULT@/$LONG_DEFAULT}
 		echo "${line/@CHECK_DEFAULT@/$steps}"
 	done <"${BASH_SOURCE[0]}"
 }

@@ -3,13 +3,13 @@
 # order, with the time of each; stops at the first failure and names it. Every step prints its
 # own cause and log path when it fails. The test results of all steps (every guest run's
 # results.tsv and the verdict's self-test) are gathered, with the run's name in front, in
-# build/logs/check/results.tsv; the last line is their total: "total: N passed, N failed, N
+# build/logs/check/results.tsv (PTJ_CHECK_RESULTS: another file, for make check-long); the last line is their total: "total: N passed, N failed, N
 # skipped".
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 
 t0=$(date +%s)
-all=$PTJ_LOGS/check/results.tsv
+all=${PTJ_CHECK_RESULTS:-$PTJ_LOGS/check/results.tsv}
 mkdir -p "$(dirname "$all")"
 printf 'run\ttest\tstatus\treason\n' >"$all"
 export PTJ_RESULTS_ALL=$all

@@ -9,7 +9,7 @@
 #      them anyway (plain ``literals`` read the same in the source and in every build).
 #   2. No line is longer than the limit its neighbours keep: 80 columns if at least 95% of the
 #      lines of the other Documentation/userspace-api/*.rst files fit in 80 columns (they do:
-#      about 98.6% in 6.12), 100 otherwise.  Tabs count up to the next multiple of 8.
+#      about 98.8% in 7.3), 100 otherwise.  Tabs count up to the next multiple of 8.
 #   3. Documentation/userspace-api/index.rst lists "ptrace" in one of its toctrees.
 #   4. If Sphinx is installed for the same Python (Debian: python3-sphinx), a one-document
 #      Sphinx build of the file with the kernel's own Sphinx extensions (Documentation/sphinx:

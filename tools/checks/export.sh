@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$PTJ_TOP/tools/series/export.sh" --from "$tree" --to "$tmp" >/dev/null ||
 	die "export of the patched tree failed"
 # patches/ records the base it was exported on (base-commit: in the cover letter). On another
-# Linux 6.12.y (Debian shipped a newer linux-source-6.12 than the one patches/ was made on), the
+# Linux 7.3.y (the registry served a newer linux-source-7.3 than the one patches/ was made on), the
 # blob hashes of the "index" lines, the hunk positions and base-commit: legitimately differ;
 # then everything else is compared byte for byte and a warning says so.
 here=$(base_git rev-parse HEAD)

@@ -10,7 +10,7 @@ Writes the test x kernel table (markdown) to FILE and to stdout. Judges it:
     listed as such;
   - a test that is not PASS on some other kernel is a behaviour test: it must FAIL there or
     SKIP (missing feature) -- that kernel is what proves it;
-  - a test that passes on every kernel is a regression guard (it protects 6.12 behaviour the
+  - a test that passes on every kernel is a regression guard (it protects behaviour of the base the
     series must keep) and is listed as such;
   - a kernel of kind 'variant' must pass every test, the stress run included.
 Exit 1 if a rule is broken.
@@ -105,7 +105,7 @@ def main():
             "control kselftests (guest step `jobctl`; variants also a minute of jobctl_stress). "
             "A behaviour test must pass on `patched` and fail (or skip, for the missing "
             "`PTRACE_JOBCTL_CONT`) on at least one kernel without the change it tests; a test "
-            "that passes on every kernel is a regression guard for 6.12 behaviour the series "
+            "that passes on every kernel is a regression guard for behaviour of the base the series "
             "keeps. Mutants are in kernel/mutants/, variants in kernel/variants/.", "",
             "## Kernels", ""]
     text += [f"- `{k}` ({kind}): {desc}" for k, kind, desc, _ in kernels]
@@ -115,7 +115,7 @@ def main():
         text += [f"- `{k}`: `{SPLATS[path]}`" for k, _, path, _ in raw if path in SPLATS]
         text += [""]
     text += [f"Behaviour tests proven by at least one kernel without the change: {len(proven)}.",
-             f"Regression guards (pass on every kernel; they keep 6.12 behaviour): {len(guards)}.",
+             f"Regression guards (pass on every kernel; they keep behaviour of the base): {len(guards)}.",
              f"Tests that skip on every kernel here (not on this architecture): {len(absent)}."]
     if problems:
         text += ["", "## Problems", ""] + [f"- {p}" for p in problems]
