@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 
-command -v sparse >/dev/null || die "sparse missing (apt-get install sparse)"
+sparse=$("$PTJ_TOP/tools/runner/build-sparse.sh" | tail -n 1)
 "$PTJ_TOP/tools/runner/testtree.sh" patched
 pt=$(tree_dir patched)
 objs=${SPARSE_OBJS:-kernel/signal.o kernel/ptrace.o $(git -C "$pt" diff --name-only base HEAD -- 'kernel/*.c' 'mm/*.c' 'fs/*.c' 'arch/x86/kernel/*.c' | sed 's/\.c$/.o/' | xargs)}
@@ -25,13 +25,18 @@ run_sparse() { # TREE OUTFILE
 	"$PTJ_TOP/tools/runner/build-kernel.sh" --config-only "$tree"
 	: >"$log"
 	# shellcheck disable=SC2086
-	kmake_tree "$tree" -j"$JOBS" C=2 $objs >>"$log" 2>&1 ||
+	kmake_tree "$tree" -j"$JOBS" C=2 CHECK="$sparse" $objs >>"$log" 2>&1 ||
 		die "sparse run (make C=2 $objs) failed in $tree" "$log"
+	# kbuild skips the checker with only a warning when it is missing or too old.
+	! grep -q 'specified, but .* is not available or not up to date' "$log" ||
+		die "kbuild did not run $sparse in $tree: not available or not up to date" "$log"
+	[ "$(grep -c '^  CHECK ' "$log")" -ge "$(echo "$objs" | wc -w)" ] ||
+		die "sparse did not check every one of $objs in $tree" "$log"
 	grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$log" | sed -E 's/^([^ :]+):[0-9]+:[0-9]+: /\1: /' | LC_ALL=C sort >"$outf" || true
 }
 
 step "sparse on patched: $objs" run_sparse patched "$sdir/patched.txt"
-key=$( (git -C "$pt" rev-parse base; cat "$PTJ_FRAGMENT" "$PTJ_ARCH_FRAGMENT"; sparse --version; echo "$objs") | sha)
+key=$( (git -C "$pt" rev-parse base; cat "$PTJ_FRAGMENT" "$PTJ_ARCH_FRAGMENT"; sha256sum <"$sparse"; echo "$objs") | sha)
 vfile=$sdir/vanilla-$key.txt
 if [ ! -f "$vfile" ]; then
 	"$PTJ_TOP/tools/runner/testtree.sh" vanilla

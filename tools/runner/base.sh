@@ -36,7 +36,7 @@ what="$PTJ_PKG (>= $pin_ver) in $suite at $mirror"
 pinned_deb=$debs/${PTJ_PKG}_${pin_ver}_all.deb
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
-if run_logged "$log" apt-get -q "${apt_opts[@]}" update; then
+if run_logged "$log" apt-get -q "${apt_opts[@]}" --error-on=any update; then
 	cand=$(apt-cache "${apt_opts[@]}" policy "$PTJ_PKG" 2>>"$log" | awk '$1 == "Candidate:" {print $2}')
 	case ${cand:-"(none)"} in
 	"(none)") die "$what: not found" ;;

@@ -7,7 +7,7 @@
 # Package: what it is for.
 pkgs=(
 	make gcc libc6-dev binutils bc flex bison libelf-dev libssl-dev  # kernel build
-	cpio xz-utils gzip git perl python3 ccache sparse rsync           # tree, tools, checks; rsync: kselftest install
+	cpio xz-utils gzip git perl python3 ccache rsync                  # tree, tools, checks; rsync: kselftest install
 	dpkg xz-utils apt debian-archive-keyring                           # the base tree: fetched .deb (tools/runner/base.sh)
 	qemu-system-x86 busybox-static                                    # the guest
 	python3-docutils python3-sphinx manpages-dev groff-base man-db    # docs and man page checks
