@@ -23,7 +23,7 @@ verify)
 		die "${rec#"$PTJ_TOP"/} is for key ${have:-none}; the series, config fragments, known failures or tools/tests/ now give $key: run 'make check-long' (check-bisect, test-kasan) and commit the file"
 	fi
 	grep -q '^| .* | FAIL |' "$rec" && die "${rec#"$PTJ_TOP"/} records a failure"
-	say "check-long-record: $(grep -c '^| [a-z]' "$rec") long step(s) passed on this series and configuration (key $key)"
+	say "check-long-record: $(grep -c '^| .* | PASS |' "$rec") long step(s) passed on this series and configuration (key $key)"
 	;;
 record)
 	[ $# -gt 0 ] || die "long.sh record: no steps"
