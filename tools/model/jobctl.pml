@@ -129,7 +129,7 @@ bool jc_wait;			/* JOBCTL_CONT done; since then nothing changed, nothing woke T0
 bool unannounced;		/* a report was made and the tracer not yet sent SIGCHLD/woken */
 /*
  * PROPERTY(n, Pn_name, expr): assert(expr), named: Pn is a hidden constant 0, so that SPIN's
- * "assertion violated (Pn_name||...)" says which property failed (Documentation/model.md).
+ * 'assertion violated (Pn_name||...)' says which property failed (Documentation/model.md).
  */
 #ifndef ONLY_PROPERTY
 #define ONLY_PROPERTY 0		/* -DONLY_PROPERTY=n: check property Pn alone */
@@ -219,7 +219,7 @@ inline wake_traced(t, who)
 	fi
 }
 
-/* ptrace_signal_wake_up(t, resume): "if (resume) { t->jobctl &= ~JOBCTL_TRACED; ..." */
+/* ptrace_signal_wake_up(t, resume): "if (resume) { t->jobctl &= ~JOBCTL_TRACED;" */
 inline ptrace_signal_wake_up(t, resume, who)
 {
 	if
@@ -434,7 +434,7 @@ end_user:
 	/*
 	 * User mode.  exit_to_user_mode_loop() calls get_signal() when TIF_SIGPENDING is set,
 	 * which whoever queues a signal or arms a trap for the thread sets: abstracted to
-	 * "something is pending".  get_signal(): "relock: spin_lock_irq(&sighand->siglock);"
+	 * something is pending.  get_signal(): "relock:" "spin_lock_irq(&sighand->siglock);"
 	 */
 	atomic {
 		(fatal[me] || (sigflags & SIGNAL_GROUP_EXIT) || (jobctl[me] & JOBCTL_PENDING_MASK) ||
@@ -518,7 +518,7 @@ do_signal_stop:
 	:: !(jobctl[me] & JOBCTL_STOP_PENDING) ->
 		if
 		:: !(jobctl[me] & JOBCTL_STOP_DEQUEUED) || (sigflags & SIGNAL_GROUP_EXIT) ->
-			goto loop	/* "return false": "continue" */
+			goto loop	/* return false; get_signal() continues */
 		:: else
 		fi;
 		atomic {
@@ -550,7 +550,7 @@ do_signal_stop:
 	fi;
 	/*
 	 * do_signal_stop(): "if (likely(!current->ptrace))" participate and stop in TASK_STOPPED;
-	 * "else" "task_set_jobctl_pending(current, JOBCTL_TRAP_STOP); return false;"
+	 * else "task_set_jobctl_pending(current, JOBCTL_TRAP_STOP); return false;"
 	 */
 	if
 	:: PTRACED(me) ->
@@ -568,7 +568,7 @@ do_signal_stop:
 end_stopped:
 	/* schedule(): "Now we don't run again until woken by SIGCONT or SIGKILL" */
 	tstate[me] == TASK_RUNNING;
-	SIGLOCK(lk);	/* "goto relock" */
+	SIGLOCK(lk);	/* get_signal(): goto relock */
 	goto loop;
 
 ptrace_stop:
@@ -686,7 +686,7 @@ end_traced:
 ptrace_stop_return:
 	if
 	:: why == CLD_STOPPED ->
-		/* do_jobctl_trap() returns; get_signal(): "spin_unlock_irq(&sighand->siglock); goto relock;" */
+		/* do_jobctl_trap() returns; get_signal(): "do_jobctl_trap(); spin_unlock_irq(&sighand->siglock);", goto relock */
 		SIGUNLOCK();
 		SIGLOCK(lk);
 		goto loop
@@ -901,7 +901,7 @@ active proctype Tracer()
 			fi
 		:: true ->
 			/*
-			 * PTRACE_SETSIGINFO (tracee frozen): "*child->last_siginfo = *info;", a
+			 * PTRACE_SETSIGINFO (tracee frozen): ptrace_setsiginfo(): "copy_siginfo(child->last_siginfo, info);", a
 			 * forged PTRACE_EVENT_STOP si_code.  Neither ends nor makes a subscription.
 			 */
 			check_attach_freeze(ok);
@@ -1008,7 +1008,7 @@ active proctype Sender()
 	:: nkill < MAXKILL ->
 		nkill++;
 		/*
-		 * SIGKILL: complete_signal() "if (sig_fatal(p, sig) ..." "signal->flags =
+		 * SIGKILL: complete_signal() "if (sig_fatal(p, sig) &&" "signal->flags =
 		 * SIGNAL_GROUP_EXIT;" "signal->group_stop_count = 0;" each thread:
 		 * "task_clear_jobctl_pending(t, JOBCTL_PENDING_MASK);" "signal_wake_up(t, 1);",
 		 * which for a thread not frozen: "if (fatal && !(t->jobctl &
