@@ -62,7 +62,7 @@
 #>   FRESH_KEEP=0           check-fresh: 1 keeps the fresh root after a pass
 #>
 #> Targets:
-CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-manpage
+CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-model check-manpage
 	check-long-record test test-stress test-strace check-sparse test-arm64 test-sparc64
 	test-sparc64-arch-stop check-fresh"
 LONG_DEFAULT="check-bisect test-kasan"
@@ -198,6 +198,15 @@ t_check-export() { prep && "$T/checks/export.sh"; }
 #>   check-docs             ptrace.rst renders; its example compiles as C and C++
 target check-docs
 t_check-docs() { prep && "$T/checks/docs.sh"; }
+#>   check-model            the Promela model of job control notification (tools/model/):
+#>                          SPIN proves its properties on v6 and finds a counterexample for
+#>                          every kernel mutant's switch; its citations are in the patched tree
+target check-model
+t_check-model() { prep && "$T/model/model.sh"; }
+#>   model-long             check-model with wider bounds (5 requests, 2 SIGSTOP, 2 SIGCONT),
+#>                          into build/model-long/
+target model-long
+t_model-long() { prep && "$T/model/model.sh" --long; }
 #>   check-manpage          the ptrace(2) patch applies and renders
 target check-manpage
 t_check-manpage() { "$T/checks/manpage.sh"; }

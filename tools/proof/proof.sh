@@ -73,5 +73,5 @@ for col in $kernels; do
 	[ $kasan = 0 ] || desc="$desc, KASAN build"
 	args+=("$col=$kind=$BUILD/proof/results-$col.tsv=$desc")
 done
-python3 "$PTJ_TOP/tools/proof/table.py" --out "$out" "${args[@]}"
+python3 "$PTJ_TOP/tools/proof/table.py" --out "$out" --model "$BUILD/model/results.tsv" "${args[@]}"
 say "proof: done in $(fmt_secs $(($(date +%s) - t0))); report: $out"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""table.py --out FILE KERNEL=KIND=RESULTS_TSV=DESCRIPTION...
+"""table.py [--out FILE] [--model MODEL_TSV] KERNEL=KIND=RESULTS_TSV=DESCRIPTION...
 
 KIND is patched, vanilla, mutant or variant (the first word of a kernel/mutants/ or
 kernel/variants/ file). RESULTS_TSV is the results.tsv of that kernel's run (verdict.py).
@@ -14,7 +14,14 @@ Writes the test x kernel table (markdown) to FILE and to stdout. Judges it:
     series must keep) and is listed as such;
   - a kernel of kind 'variant' must pass every test, the stress run included.
 Exit 1 if a rule is broken.
+
+MODEL_TSV is the results.tsv of make check-model (tools/model/model.sh; default
+build/model/results.tsv next to this script's tree). The table "Kernel x model" gives, per
+kernel, what the model says of its counterpart: the model of v6 for 'patched', the mutant's
+switch for a mutant. Without the file, or for a kernel without a counterpart, it says "n/a";
+it judges nothing (make check-model does).
 """
+import os
 import datetime
 import sys
 
@@ -47,11 +54,43 @@ def parse(path):
     return res
 
 
+def model_results(path):
+    """{kernel: [(run, property, result)]} of make check-model's results.tsv, {} if none."""
+    res = {}
+    if not path or not os.path.isfile(path):
+        return res
+    with open(path, errors="replace") as f:
+        next(f, None)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 5:
+                res.setdefault(cols[1], []).append((cols[0], cols[2], cols[4]))
+    return res
+
+
+def model_cell(runs):
+    if not runs:
+        return "n/a"
+    cells = []
+    for run, prop, result in runs:
+        if result == "pass":
+            cells.append(f"{prop}: holds")
+        else:
+            cells.append(f"{prop}: counterexample")
+    return ", ".join(cells)
+
+
 def main():
     argv = sys.argv[1:]
     out = None
-    if argv[:1] == ["--out"]:
-        out, argv = argv[1], argv[2:]
+    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
+                         "model", "results.tsv")
+    while argv[:1] in (["--out"], ["--model"]):
+        if argv[0] == "--out":
+            out = argv[1]
+        else:
+            model = argv[1]
+        argv = argv[2:]
     kernels, raw = [], []
     for a in argv:
         k, kind, path, desc = a.split("=", 3)
@@ -110,6 +149,16 @@ def main():
             "## Kernels", ""]
     text += [f"- `{k}` ({kind}): {desc}" for k, kind, desc, _ in kernels]
     text += ["", "## Test x kernel", ""] + lines + [""]
+    # The model's column: tools/model/, Documentation/model.md.
+    mres = model_results(model)
+    text += ["## Kernel x model", "",
+             "What `make check-model` (tools/model/, Documentation/model.md) says of each "
+             "kernel's counterpart in the Promela model: the properties that hold for the "
+             "model of the series, the counterexample of a mutant's switch "
+             + ("(from its last run)." if mres else "(n/a: no results of make check-model)."),
+             "", "| kernel | model |", "|---|---|"]
+    text += [f"| {k} | {model_cell(mres.get(k.split('+')[0], []))} |" for k in cols]
+    text += [""]
     if SPLATS:
         text += ["## Console reports", ""]
         text += [f"- `{k}`: `{SPLATS[path]}`" for k, _, path, _ in raw if path in SPLATS]
