@@ -53,7 +53,7 @@
 #>   MANPAGE_GZ=            check-manpage: another ptrace.2.gz than manpages-dev's
 #>   FRESH_CHECKS=...       check-fresh: the make check steps it also runs in the root
 #>                          (default: check-verdict check-static check-export check-docs
-#>                          check-manpage)
+#>                          check-model check-manpage)
 #>   FRESH_CACHE=           check-fresh: package cache (default BUILD/fresh-cache)
 #>   FRESH_MIRROR=          check-fresh: mmdebstrap mirror arguments (default: the host's
 #>                          bookworm sources)
