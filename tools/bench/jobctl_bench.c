@@ -816,6 +816,54 @@ static int item_spurious(void)
 
 /* ---- item 5: the paths the series must not slow down ------------------ */
 
+/* The time of 1000 steps of a user space loop: the guest's speed. */
+static uint64_t user_loop(void)
+{
+	static volatile unsigned int x = 1;
+	uint64_t t0 = now_ns();
+	int j;
+
+	for (j = 0; j < 1000; j++)
+		x = x * 1103515245u + 12345u;
+	return now_ns() - t0;
+}
+
+/*
+ * The guest's speed while a path of this item runs.  Under TCG it changes
+ * by up to 2x within one boot, for reasons outside the guest (the host's
+ * scheduling of QEMU's threads), at a pace of seconds: the controls, timed
+ * once per boot, do not see it.  So each path also times the user space
+ * loop after each of its operations (outside the operation's time) and
+ * reports the loop's times as variant VARIANT__speed next to its own: the
+ * ratio of the two medians is the path's cost in units of the guest's
+ * speed of the moment, which the analysis compares across boots.
+ */
+static struct samples speed;
+
+static int speed_init(int n)
+{
+	return samples_init(&speed, n);
+}
+
+static void speed_probe(void)
+{
+	samples_add(&speed, user_loop());
+}
+
+static void speed_report(const char *metric, const char *variant)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s__speed", variant);
+	report(metric, name, &speed, NULL);
+}
+
+static void speed_done(void)
+{
+	free(speed.v);
+	speed.v = NULL;
+}
+
 /*
  * Two controls, which no patch of the series touches: a null syscall (kernel
  * entry and exit) and a pure user space loop (the guest's speed).  They tell
@@ -824,9 +872,8 @@ static int item_spurious(void)
  */
 static int controls(void)
 {
-	int n = iters(2000), i, j;
+	int n = iters(2000), i;
 	struct samples s, u;
-	volatile unsigned int x = 1;
 
 	if (samples_init(&s, n) || samples_init(&u, n))
 		FAIL("out_of_memory");
@@ -835,12 +882,10 @@ static int controls(void)
 
 		syscall(SYS_getppid);
 		t1 = now_ns();
-		for (j = 0; j < 1000; j++)
-			x = x * 1103515245u + 12345u;
 		if (i < WARMUP)
 			continue;
 		samples_add(&s, t1 - t0);
-		samples_add(&u, now_ns() - t1);
+		samples_add(&u, user_loop());
 	}
 	report("null_syscall", "getppid", &s, NULL);
 	report("user_loop", "1000_lcg_steps", &u, NULL);
@@ -856,7 +901,7 @@ static int sig_self(void)
 	struct samples s;
 	sigset_t set;
 
-	if (samples_init(&s, n))
+	if (samples_init(&s, n) || speed_init(n))
 		FAIL("out_of_memory");
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -868,11 +913,15 @@ static int sig_self(void)
 			FAIL("kill:_%s", strerror(errno));
 		if (sigtimedwait(&set, NULL, &tmo) != SIGUSR1)
 			FAIL("sigtimedwait:_%s", strerror(errno));
-		if (i >= WARMUP)
-			samples_add(&s, now_ns() - t0);
+		if (i < WARMUP)
+			continue;
+		samples_add(&s, now_ns() - t0);
+		speed_probe();
 	}
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	report("sig_self", "kill_sigtimedwait", &s, NULL);
+	speed_report("sig_self", "kill_sigtimedwait");
+	speed_done();
 	free(s.v);
 	return 0;
 }
@@ -885,7 +934,7 @@ static int sig_pingpong(void)
 	struct samples s;
 	pid_t pid;
 
-	if (samples_init(&s, n))
+	if (samples_init(&s, n) || speed_init(n))
 		FAIL("out_of_memory");
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -914,12 +963,16 @@ static int sig_pingpong(void)
 			FAIL("kill:_%s", strerror(errno));
 		if (sigtimedwait(&s2, NULL, &tmo) != SIGUSR2)
 			FAIL("sigtimedwait:_%s", strerror(errno));
-		if (i >= WARMUP)
-			samples_add(&s, now_ns() - t0);
+		if (i < WARMUP)
+			continue;
+		samples_add(&s, now_ns() - t0);
+		speed_probe();
 	}
 	kill_children();
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	report("sig_pingpong", "kill_sigtimedwait", &s, NULL);
+	speed_report("sig_pingpong", "kill_sigtimedwait");
+	speed_done();
 	free(s.v);
 	return 0;
 }
@@ -941,7 +994,7 @@ static int gstop_cycle(void)
 	pid_t pid, ret;
 
 	if (samples_init(&s, n) || samples_init(&s_stop, n) ||
-	    samples_init(&s_cont, n))
+	    samples_init(&s_cont, n) || speed_init(n))
 		FAIL("out_of_memory");
 	if (pipe(fds))
 		FAIL("pipe:_%s", strerror(errno));
@@ -985,11 +1038,16 @@ static int gstop_cycle(void)
 		samples_add(&s, now_ns() - t0);
 		samples_add(&s_stop, t1 - t0);
 		samples_add(&s_cont, now_ns() - t1);
+		speed_probe();
 	}
 	kill_children();
 	report("gstop_cycle", "4_threads", &s, NULL);
 	report("gstop_stop", "4_threads", &s_stop, NULL);
 	report("gstop_cont", "4_threads", &s_cont, NULL);
+	speed_report("gstop_cycle", "4_threads");
+	speed_report("gstop_stop", "4_threads");
+	speed_report("gstop_cont", "4_threads");
+	speed_done();
 	free(s.v);
 	free(s_stop.v);
 	free(s_cont.v);
@@ -1002,7 +1060,7 @@ static int seize_cycle(void)
 	struct samples s;
 	pid_t pid;
 
-	if (samples_init(&s, n))
+	if (samples_init(&s, n) || speed_init(n))
 		FAIL("out_of_memory");
 	pid = spawn_sleeper();
 	if (pid < 0)
@@ -1019,11 +1077,15 @@ static int seize_cycle(void)
 			return -1;
 		if (xptrace(PTRACE_DETACH, pid, 0, 0))
 			FAIL("PTRACE_DETACH:_%s", strerror(errno));
-		if (i >= WARMUP)
-			samples_add(&s, now_ns() - t0);
+		if (i < WARMUP)
+			continue;
+		samples_add(&s, now_ns() - t0);
+		speed_probe();
 	}
 	kill_children();
 	report("seize_cycle", "seize_interrupt_wait_detach", &s, NULL);
+	speed_report("seize_cycle", "seize_interrupt_wait_detach");
+	speed_done();
 	free(s.v);
 	return 0;
 }
@@ -1044,7 +1106,7 @@ static int run_counted(const char *metric, pid_t pid, struct variant *v,
 	uint64_t dt;
 	int i;
 
-	if (samples_init(&v->s, n))
+	if (samples_init(&v->s, n) || speed_init(n))
 		FAIL("out_of_memory");
 	for (i = 0; i < WARMUP; i++)
 		if (v->op(pid, v, &dt))
@@ -1056,6 +1118,7 @@ static int run_counted(const char *metric, pid_t pid, struct variant *v,
 		if (v->op(pid, v, &dt))
 			return -1;
 		samples_add(&v->s, dt);
+		speed_probe();
 	}
 	v->syscalls = timed_syscalls - sc0;
 	v->tracee_cs = ctxt_switches(pid) - c0;
@@ -1063,6 +1126,8 @@ static int run_counted(const char *metric, pid_t pid, struct variant *v,
 	kill_children();
 	counts_str(extra, sizeof(extra), v, true);
 	report(metric, v->name, &v->s, extra);
+	speed_report(metric, v->name);
+	speed_done();
 	free(v->s.v);
 	return 0;
 }
