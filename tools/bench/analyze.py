@@ -67,7 +67,7 @@ CROSS = [
     ("sigcont_round", "sigcont"),
 ]
 # Item 3's equivalence margin, and item 5's code layout floor: a difference that never-executed
-# padding alone produces between two kernels (tools/bench/layout-pad.patch, Documentation/
+# padding alone produces between two kernels (kernel/variants/layout-pad.patch, Documentation/
 # benchmark.md: up to 5.3 % with v2 at 8 + 8 boots, 11 % with v1 at 4 + 4). A difference below
 # the floor is no evidence of a cost; the layout-matched run (BENCH_KERNELS="patched layout-pad")
 # is the one that can show one.

@@ -2,7 +2,7 @@
 # tools/series/devtree.sh: create (or refresh) the developer tree build/devtree: a worktree of
 # the base repo on branch `series` = base + `git am` of patches/series. Edit and commit there, then
 # `make export` regenerates patches/ from it.
-# Never clobbers work: if build/linux has uncommitted changes, an am/rebase in progress, or
+# Never clobbers work: if build/devtree has uncommitted changes, an am/rebase in progress, or
 # commits that patches/ does not have, it refuses and says why.
 . "$(dirname "$0")/../lib.sh"
 
