@@ -713,8 +713,6 @@ def write_item5(run, rep):
     w(f"| path | {kold} µs | {knew} µs | diff | noise | p | verdict |")
     w("|---|---|---|---|---|---|---|")
     cross = {}
-    worst = []
-    floored = []
     counts = []  # per-op counts of the rows that have them, for the line under the table
     for metric, variant in CROSS:
         row = write_cross_row(run, rep, metric, variant)
@@ -724,12 +722,6 @@ def write_item5(run, rep):
         cross[f"{metric}/{variant}"] = entry
         if pc["syscalls_per_op"] != (None, None):
             counts.append((label, pc))
-        if (metric, variant) in ITEM5 and not entry["within_noise"]:
-            if entry["within_layout_floor"]:
-                floored.append(f"{metric} {entry['diff'] * 100:+.1f} % (p {entry['p']:.2f})")
-            else:
-                worst.append(f"{metric} {entry['diff'] * 100:+.1f} % (noise {entry['noise'] * 100:.1f} %, "
-                             f"p {entry['p']:.2f})")
     w("")
     if counts:
         w(f"Per operation ({kold} / {knew}, median over boots; syscalls of the timed part, "
@@ -741,22 +733,22 @@ def write_item5(run, rep):
     rep.summary["items"]["cross"] = cross
     corrected = write_speed_table(run, rep)
     rep.summary["items"]["speed_corrected"] = corrected
-    n5 = [mv for mv in ITEM5 if f"{mv[0]}/{mv[1]}" in cross]
+    n5 = [f"{m}/{v}" for m, v in ITEM5 if f"{m}/{v}" in cross]
     # The target is judged on the speed-corrected numbers where every path has them (runs of
     # a benchmark older than the speed probe have not).
-    what = ""
-    if n5 and all(f"{m}/{v}" in corrected for m, v in n5):
-        what = ", corrected for the guest's speed"
-        worst, floored = [], []
-        for m, v in n5:
-            e = corrected[f"{m}/{v}"]
-            if e["within_noise"]:
-                continue
-            if e["within_layout_floor"]:
-                floored.append(f"{m} {e['diff'] * 100:+.1f} % (p {e['p']:.2f})")
-            else:
-                worst.append(f"{m} {e['diff'] * 100:+.1f} % (noise {e['noise'] * 100:.1f} %, "
-                             f"p {e['p']:.2f})")
+    what, judged = "", cross
+    if n5 and all(k in corrected for k in n5):
+        what, judged = ", corrected for the guest's speed", corrected
+    worst, floored = [], []
+    for k in n5:
+        e, m = judged[k], k.split("/")[0]
+        if e["within_noise"]:
+            continue
+        if e["within_layout_floor"]:
+            floored.append(f"{m} {e['diff'] * 100:+.1f} % (p {e['p']:.2f})")
+        else:
+            worst.append(f"{m} {e['diff'] * 100:+.1f} % (noise {e['noise'] * 100:.1f} %, "
+                         f"p {e['p']:.2f})")
     if n5:
         rep.target(f"item 5: within noise or the {LAYOUT_FLOOR * 100:.0f} % layout floor{what}", not worst,
                    ("outside noise: " + ", ".join(worst)) if worst else

@@ -15,8 +15,8 @@ Writes the test x kernel table (markdown) to FILE and to stdout. Judges it:
   - a kernel of kind 'variant' must pass every test, the stress run included.
 Exit 1 if a rule is broken.
 
-MODEL_TSV is the results.tsv of make check-model (tools/model/model.sh; default
-build/model/results.tsv next to this script's tree). The table "Kernel x model" gives, per
+MODEL_TSV is the results.tsv of make check-model (tools/model/model.sh; proof.sh passes
+build/model/results.tsv). The table "Kernel x model" gives, per
 kernel, what the model says of its counterpart: the model of v6 for 'patched', the mutant's
 switch for a mutant. Without the file, or for a kernel without a counterpart, it says "n/a";
 it judges nothing (make check-model does).
@@ -72,7 +72,7 @@ def model_cell(runs):
     if not runs:
         return "n/a"
     cells = []
-    for run, prop, result in runs:
+    for _, prop, result in runs:
         if result == "pass":
             cells.append(f"{prop}: holds")
         else:
@@ -83,8 +83,7 @@ def model_cell(runs):
 def main():
     argv = sys.argv[1:]
     out = None
-    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build",
-                         "model", "results.tsv")
+    model = None
     while argv[:1] in (["--out"], ["--model"]):
         if argv[0] == "--out":
             out = argv[1]
