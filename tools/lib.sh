@@ -6,16 +6,16 @@
 # options for the stages it runs):
 #   BUILD         build area (default: <repo>/build)
 #   ARCH          x86_64 (default) | arm64 | sparc64: the architecture of kernel and guest
-#   KASAN         1 to add kernel/config/kasan.config (own O= dir, own logs)
+#   SANITIZER     kasan | kcsan: add kernel/config/<SANITIZER>.config (own O= dir, own logs)
 #   JOBS          make -j (default: nproc);  V  1: show commands' output
 #
 # The build area:
 #   base-<ver>/                    the base tree (tools/runner/base.sh), a git repo, tag base
 #   trees-<ver>/<tree>[-<arch>]/   test trees (worktrees of the base): patched, vanilla,
-#                                  mutant-*, variant-*, bisect; <tree>/.out[-<arch>][-kasan]/
+#                                  mutant-*, variant-*, bisect; <tree>/.out[-<arch>][-<sanitizer>]/
 #                                  the kernel build (out_dir)
 #   devtree/                       the developer tree (make devtree; branch series)
-#   guest/<run>/initramfs.cpio.gz  the guest image of a run (run_name: tree[-arch][-kasan])
+#   guest/<run>/initramfs.cpio.gz  the guest image of a run (run_name: tree[-arch][-sanitizer])
 #   guest/kselftest-<tree>[-arch]/ the kselftest install of a tree
 #   logs/<run>/                    console.log, verdict.txt, results.tsv, build logs
 #   strace/, proof/, bench/, sparse/, fresh/   as named
@@ -31,7 +31,7 @@ set -euo pipefail
 
 PTJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(realpath -m "${BUILD:-$PTJ_TOP/build}")
-KASAN=${KASAN:-0}
+SANITIZER=${SANITIZER:-}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 ARCH=${ARCH:-x86_64}
@@ -45,7 +45,12 @@ PTJ_PKG=$(base_pin package)
 PTJ_VERIFIED_SUBLEVEL=$(awk -F': *' '/^SUBLEVEL last verified:/{print $2}' "$PTJ_TOP/kernel/base")
 PTJ_LOGS=$BUILD/logs
 PTJ_FRAGMENT=$PTJ_TOP/kernel/config/ptrace-test.config
-PTJ_KASAN_FRAGMENT=$PTJ_TOP/kernel/config/kasan.config
+case $SANITIZER in
+'' | kasan | kcsan) ;;
+*) echo "[ptj] unknown SANITIZER '$SANITIZER' (kasan, kcsan, or empty)" >&2; exit 2 ;;
+esac
+# The sanitizer's fragment, after the others (empty without one).
+PTJ_SAN_FRAGMENT=${SANITIZER:+$PTJ_TOP/kernel/config/$SANITIZER.config}
 
 # --- architectures ----------------------------------------------------------------------------
 # One table: what differs between the architectures the loop runs on. x86_64 is the host; the
@@ -192,10 +197,10 @@ tree_dir() {
 # command lines are identical in every tree (ccache hits across trees).
 # x86_64 keeps the plain names; another ARCH adds -<arch>.
 arch_sfx() { [ "$ARCH" = x86_64 ] || echo "-$ARCH"; }
-out_name() { if [ "$KASAN" = 1 ]; then echo ".out$(arch_sfx)-kasan"; else echo ".out$(arch_sfx)"; fi; }
+out_name() { echo ".out$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 out_dir()  { echo "$(tree_dir "$1")/$(out_name)"; }
-# Name used for logs and images: patched, vanilla-kasan, patched-arm64, ...
-run_name() { if [ "$KASAN" = 1 ]; then echo "$1$(arch_sfx)-kasan"; else echo "$1$(arch_sfx)"; fi; }
+# Name used for logs and images: patched, vanilla-kasan, patched-arm64, patched-kcsan, ...
+run_name() { echo "$1$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 # Kernel make for tree NAME in its O= dir: kmake_tree NAME ARGS...
 kmake_tree() {
 	local name=$1

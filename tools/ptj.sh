@@ -13,7 +13,8 @@
 #>                          (kernel/mutants/) | variant-NAME (kernel/variants/) | devtree
 #>                          (make devtree's build/devtree, as it is)
 #>   ARCH=x86_64            x86_64 | arm64 | sparc64: cross-built kernel and tests, QEMU TCG
-#>   KASAN=0                1: a KASAN build (kernel/config/kasan.config, own build dir)
+#>   SANITIZER=             kasan | kcsan: a KASAN or KCSAN build (kernel/config/kasan.config,
+#>                          kcsan.config; own build dir)
 #>   STEPS=kselftest        guest steps, comma separated (tools/guest/steps/)
 #>   APPEND=                extra kernel command line
 #>   GUEST_BINS=            extra static binaries for the guest's /ptj/bin (space separated)
@@ -78,7 +79,7 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 T=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(dirname "$T")
 
-: "${KERNEL:=patched}" "${ARCH:=x86_64}" "${KASAN:=0}" "${STEPS:=kselftest}" "${APPEND:=}"
+: "${KERNEL:=patched}" "${ARCH:=x86_64}" "${SANITIZER:=}" "${STEPS:=kselftest}" "${APPEND:=}"
 : "${GUEST_BINS:=}" "${ACCEL:=tcg}" "${SMP:=}" "${MEM:=}" "${BOOT_TIMEOUT:=900}"
 : "${BISECT_ARCH:=arm64}" "${STRESS_SECS:=1200}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
 CHECK_STRESS_SEED=21
@@ -88,7 +89,7 @@ CHECK_STRESS_SEED=21
 run() {
 	local o=(--kernel "$KERNEL" --arch "$ARCH" --steps "$STEPS" --accel "$ACCEL"
 		--timeout "$BOOT_TIMEOUT") b
-	[ "$KASAN" != 1 ] || o+=(--kasan)
+	[ -z "$SANITIZER" ] || o+=(--sanitizer "$SANITIZER")
 	[ -z "$SMP" ] || o+=(--smp "$SMP")
 	[ -z "$MEM" ] || o+=(--mem "$MEM")
 	for b in $GUEST_BINS; do o+=(--bin "$b"); done
@@ -111,7 +112,7 @@ target verdict
 t_verdict() { run --verdict-only; }
 #>   test-kasan             the loop on a KASAN build
 target test-kasan
-t_test-kasan() { run --kasan; }
+t_test-kasan() { run --sanitizer kasan; }
 #>   test-arm64             the loop on arm64 (cross-built, QEMU virt, 2 vCPUs)
 target test-arm64
 t_test-arm64() { run --arch arm64; }
@@ -248,7 +249,7 @@ esac
 for t in "$@"; do
 	[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || { t_help >&2; echo "[ptj] FAILED: no target '$t'" >&2; exit 2; }
 done
-export KERNEL ARCH KASAN
+export KERNEL ARCH SANITIZER
 for t in "$@"; do
 	"t_$t"
 done

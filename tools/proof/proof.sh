@@ -50,7 +50,7 @@ for col in $kernels; do
 	kasan=0
 	[ "$k" = "$col" ] || kasan=1
 	opts=()
-	[ $kasan = 0 ] || opts=(--kasan)
+	[ $kasan = 0 ] || opts=(--sanitizer kasan)
 	steps=jobctl
 	case $k in variant-*) steps=jobctl,stress ;; esac
 	rc=0
@@ -58,7 +58,7 @@ for col in $kernels; do
 	"$PTJ_TOP/tools/runner/run.sh" --kernel "$k" "${opts[@]}" --steps "$steps" \
 		--append "ptj.stress_secs=$secs" || rc=$?
 	# Keep this run's results: other runs of the same kernel reuse its log directory.
-	tsv=$(KASAN=$kasan results_tsv "$k")
+	tsv=$(SANITIZER=$([ $kasan = 0 ] || echo kasan) results_tsv "$k")
 	[ -s "$tsv" ] || die "proof: no results for $col (build or boot failed, rc=$rc)"
 	cp "$tsv" "$BUILD/proof/results-$col.tsv"
 	case $k in

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tools/runner/build-kernel.sh [--config-only] NAME: configure and build the kernel of tree NAME out of
-# tree in <tree>/.out (or .out-kasan with KASAN=1), with ccache.
+# tree in <tree>/.out (.out-kasan, .out-kcsan with SANITIZER=kasan, kcsan), with ccache.
 #   config: make tinyconfig; merge_config.sh -m kernel/config/ptrace-test.config <ARCH>.config
-#           [kasan.config]; make olddefconfig; then every line of the fragments must be in .config.
+#           [<SANITIZER>.config]; make olddefconfig; then every line of the fragments must be in .config.
 #   ARCH=arm64|sparc64: cross-built with Debian's cross compiler, in <tree>/.out-<arch>.
 #   The fragments' hash is stored in the O= dir: a change means a fresh config and clean build.
 . "$(dirname "$0")/../lib.sh"
@@ -17,7 +17,7 @@ ldir=$(log_dir "$name")
 mkdir -p "$ldir"
 
 frags=("$PTJ_FRAGMENT" "$PTJ_ARCH_FRAGMENT")
-if [ "$KASAN" = 1 ]; then frags+=("$PTJ_KASAN_FRAGMENT"); fi
+[ -z "$PTJ_SAN_FRAGMENT" ] || frags+=("$PTJ_SAN_FRAGMENT")
 # Comments do not count: only a change of the options means a fresh config.
 cfg_hash=$(cat "${frags[@]}" | grep -v "^#" | sha)
 command -v "${PTJ_CROSS}gcc" >/dev/null || die "${PTJ_CROSS}gcc missing (ARCH=$ARCH: apt-get install $PTJ_ARCH_PKGS)"

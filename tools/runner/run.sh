@@ -13,7 +13,7 @@ Stages: deps, base, test trees, kernel, kselftests, initramfs, boot, verdict.
                       | variant-NAME (kernel/variants/NAME.patch) | devtree (build/devtree,
                       as it is) | bisect (the check-bisect tree, as check-bisect left it)
   -a, --arch ARCH     x86_64 (default) | arm64 | sparc64
-      --kasan         a KASAN build (own build dir, own logs)
+      --sanitizer S   kasan | kcsan: a KASAN or KCSAN build (own build dir, own logs)
   -s, --steps LIST    guest steps, comma separated (default kselftest; tools/guest/steps/)
       --tests TREE    whose kselftests the guest runs (default: the patched tree's; devtree
                       and bisect: their own)
@@ -28,23 +28,23 @@ Stages: deps, base, test trees, kernel, kselftests, initramfs, boot, verdict.
       --verdict-only  judge the last guest run of this kernel again
   -h, --help          this text
 
-Results, in build/logs/<kernel>[-<arch>][-kasan]/: console.log, verdict.txt (the verdict's
+Results, in build/logs/<kernel>[-<arch>][-<sanitizer>]/: console.log, verdict.txt (the verdict's
 text), results.tsv (test, status, reason). The last line is the verdict with the base version,
 or a one-line cause with the log path. Exit 0 only if the verdict is PASS.
 EOF
 }
 
-KERNEL=patched ARCH=x86_64 KASAN=0 STEPS=kselftest APPEND= GUEST_BINS= ACCEL=tcg SMP= MEM=1G
+KERNEL=patched ARCH=x86_64 SANITIZER= STEPS=kselftest APPEND= GUEST_BINS= ACCEL=tcg SMP= MEM=1G
 BOOT_TIMEOUT=900
 testtree= mode=all m32=()
-opts=$(getopt -o k:a:s:h -l kernel:,arch:,kasan,steps:,tests:,no-m32,append:,bin:,accel:,smp:,mem:,timeout:,build-only,verdict-only,help \
+opts=$(getopt -o k:a:s:h -l kernel:,arch:,sanitizer:,steps:,tests:,no-m32,append:,bin:,accel:,smp:,mem:,timeout:,build-only,verdict-only,help \
 	-n run.sh -- "$@") || { usage >&2; exit 2; }
 eval set -- "$opts"
 while true; do
 	case $1 in
 	-k | --kernel) KERNEL=$2; shift 2 ;;
 	-a | --arch) ARCH=$2; shift 2 ;;
-	--kasan) KASAN=1; shift ;;
+	--sanitizer) SANITIZER=$2; shift 2 ;;
 	-s | --steps) STEPS=$2; shift 2 ;;
 	--tests) testtree=$2; shift 2 ;;
 	--no-m32) m32=(--no-m32); shift ;;
@@ -62,7 +62,7 @@ while true; do
 done
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 # The stages read these (tools/lib.sh, boot.sh, mkinitramfs.sh).
-export KERNEL ARCH KASAN STEPS APPEND GUEST_BINS ACCEL SMP MEM BOOT_TIMEOUT
+export KERNEL ARCH SANITIZER STEPS APPEND GUEST_BINS ACCEL SMP MEM BOOT_TIMEOUT
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 
