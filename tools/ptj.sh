@@ -34,7 +34,9 @@
 #>   LONG_STEPS=...         the steps of make check-long; default: @LONG_DEFAULT@
 #>   BISECT_ARCH=arm64      check-bisect: the architecture of the per-patch kernels
 #>   STRESS_SECS=1200       stress-long's duration
-#>   STRESS_SEED=           replay a stress run (test-stress and make check use seed 21)
+#>   STRESS_SEED=           replay a stress run (test-stress, test-kasan, test-kcsan, races and
+#>                          make check use seed 21)
+#>   RACES_SECS=180         races: the stress test's duration on each sanitizer kernel
 #>   STRACE_BIN=            test-strace: use that strace instead of building one
 #>   STRACE_CHECK=1         test-strace: 0 skips strace's own ptrace tests on the host
 #>   PROOF_KERNELS=         proof: these kernels only (default: patched vanilla mutant-*
@@ -66,7 +68,7 @@
 CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-model check-manpage
 	check-long-record test test-stress test-strace check-sparse test-arm64 test-sparc64
 	test-sparc64-arch-stop check-fresh"
-LONG_DEFAULT="check-bisect test-kasan"
+LONG_DEFAULT="check-bisect test-kasan test-kcsan"
 ALL_TARGETS=()
 # target NAME: declares NAME; its help is the "#>" text above, its work the function t_NAME.
 target() { ALL_TARGETS+=("$1"); }
@@ -81,7 +83,7 @@ TOP=$(dirname "$T")
 
 : "${KERNEL:=patched}" "${ARCH:=x86_64}" "${SANITIZER:=}" "${STEPS:=kselftest}" "${APPEND:=}"
 : "${GUEST_BINS:=}" "${ACCEL:=tcg}" "${SMP:=}" "${MEM:=}" "${BOOT_TIMEOUT:=900}"
-: "${BISECT_ARCH:=arm64}" "${STRESS_SECS:=1200}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
+: "${BISECT_ARCH:=arm64}" "${STRESS_SECS:=1200}" "${RACES_SECS:=180}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
 CHECK_STRESS_SEED=21
 
 # run [OPTION...]: the runner with the make-level variables, then OPTIONs (which win); the
@@ -110,9 +112,39 @@ t_build() { run --build-only; }
 #>   verdict                judge the last guest run of KERNEL again
 target verdict
 t_verdict() { run --verdict-only; }
-#>   test-kasan             the loop on a KASAN build
+# sanitized KIND [OPTION...]: the kselftests, then SECS (default 60) of the stress test, on a
+# KIND (kasan, kcsan) build of KERNEL.
+sanitized() {
+	local kind=$1 secs=${2:-60}
+	run --sanitizer "$kind" --steps kselftest,stress --timeout $((BOOT_TIMEOUT + 2 * secs)) \
+		--append "ptj.stress_secs=$secs ptj.stress_seed=$(stress_seed)"
+}
+#>   test-kasan             the loop on a KASAN build, then a minute of stress
 target test-kasan
-t_test-kasan() { run --sanitizer kasan; }
+t_test-kasan() { sanitized kasan; }
+#>   test-kcsan             the loop on a KCSAN build, then a minute of stress; a data race
+#>                          whose stacks name a function the series touches fails it
+target test-kcsan
+t_test-kcsan() { sanitized kcsan; }
+#>   races                  KCSAN and KASAN builds of patched and vanilla, each running the
+#>                          kselftests and RACES_SECS of stress: every report, with its
+#>                          vanilla counterpart, into Documentation/races.md
+target races
+t_races() {
+	local s=$SECONDS san k runs=() commit
+	commit=$(git -C "$TOP" rev-parse --short HEAD)
+	for san in kcsan kasan; do
+		for k in patched vanilla; do
+			# vanilla fails the series' tests by design: races.py judges every run itself
+			KERNEL=$k sanitized "$san" "$RACES_SECS" || true
+			runs+=("$san:$k:$(. "$T/lib.sh" && SANITIZER=$san && log_dir "$k")")
+		done
+	done
+	"$T/verdict/races.py" --series-tree "$(. "$T/lib.sh" && tree_dir patched)" \
+		--out "$TOP/Documentation/races.md" --meta "commit=$commit" \
+		--meta "date=$(date -u +%Y-%m-%d)" --meta "duration=$(((SECONDS - s) / 60)) min" \
+		--meta "stress=${RACES_SECS} s, seed $(stress_seed), after the kselftests" "${runs[@]}"
+}
 #>   test-arm64             the loop on arm64 (cross-built, QEMU virt, 2 vCPUs)
 target test-arm64
 t_test-arm64() { run --arch arm64; }

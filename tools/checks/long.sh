@@ -20,7 +20,7 @@ verify)
 	[ -f "$rec" ] || die "no ${rec#"$PTJ_TOP"/}: run 'make check-long' and commit it"
 	have=$(sed -n 's/^key: `\([0-9a-f]*\)`.*/\1/p' "$rec")
 	if [ "$have" != "$key" ]; then
-		die "${rec#"$PTJ_TOP"/} is for key ${have:-none}; the series, config fragments, known failures or tools/tests/ now give $key: run 'make check-long' (check-bisect, test-kasan) and commit the file"
+		die "${rec#"$PTJ_TOP"/} is for key ${have:-none}; the series, config fragments, known failures or tools/tests/ now give $key: run 'make check-long' (check-bisect, test-kasan, test-kcsan) and commit the file"
 	fi
 	grep -q '^| .* | FAIL |' "$rec" && die "${rec#"$PTJ_TOP"/} records a failure"
 	say "check-long-record: $(grep -c '^| .* | PASS |' "$rec") long step(s) passed on this series and configuration (key $key)"
@@ -46,9 +46,10 @@ record)
 
 \`make check\` (what CI runs) leaves out the steps that build kernels only the series' own changes
 need: \`check-bisect\` (every patch built, and booted with the kselftests of its commit, on arm64;
-a patch that changes a widely included header rebuilds most of the kernel) and \`test-kasan\` (a
-KASAN build of the patched kernel). From a cold compiler cache they take longer than CI's budget
-has room for. \`make check-long\` runs them and rewrites this file; make check's step
+a patch that changes a widely included header rebuilds most of the kernel), \`test-kasan\` and
+\`test-kcsan\` (KASAN and KCSAN builds of the patched kernel, each running the kselftests and a
+minute of the stress test). From a cold compiler cache they take longer than CI's budget has
+room for. \`make check-long\` runs them and rewrites this file; make check's step
 \`check-long-record\` fails if the key below is not that of the tree being checked: the tree of
 every patch of the series, the config fragments, kernel/known-failures and tools/tests/ (see
 \`long_key\` in tools/lib.sh). After changing any of them, run \`make check-long\` and commit this

@@ -73,10 +73,12 @@ arch_note() {
 	printf ' (%s, %s CPU%s%s)' "$ARCH" "$PTJ_SMP" "$([ "$PTJ_SMP" = 1 ] || echo s)" \
 		"$([ "$PTJ_SMP" -ge 2 ] || echo ": QEMU's $PTJ_QEMU_ARGS takes no more")"
 }
+# The patched tree names the series' functions, which decide whether a KCSAN report fails.
 verdict() {
-	local rc=0
+	local rc=0 series=()
+	[ ! -e "$(tree_dir patched)/.git" ] || series=(--series-tree "$(tree_dir patched)")
 	"$PTJ_TOP/tools/verdict/verdict.py" --arch "$ARCH" --cpus "$PTJ_SMP" --tsv "$(results_tsv "$KERNEL")" \
-		"$(console_log "$KERNEL")" | tee "$(verdict_txt "$KERNEL")" || rc=$?
+		"${series[@]}" "$(console_log "$KERNEL")" | tee "$(verdict_txt "$KERNEL")" || rc=$?
 	# make check's total: every run's rows, with the run's name.
 	if [ -n "${PTJ_RESULTS_ALL:-}" ]; then
 		sed "1d; s/^/$(run_name "$KERNEL")\t/" "$(results_tsv "$KERNEL")" >>"$PTJ_RESULTS_ALL"

@@ -43,6 +43,25 @@ def cut_after(marker):
     return f
 
 
+def kcsan(title, stack1, stack2, extra=()):
+    """A KCSAN report (as CONFIG_KCSAN_VERBOSE prints it) whose two accesses have those stacks."""
+    return (["kcsan: enabled early", "kcsan: selftest: 3/3 tests passed", "=" * 66,
+             f"BUG: KCSAN: data-race in {title}", "",
+             "write to 0xffff888003a1c0a8 of 8 bytes by task 81 on cpu 1:"]
+            + [f" {f}+0x2b/0x6c0" for f in stack1]
+            + ["", "no locks held by jobctl/81.", "irq event stamp: 1234",
+               "hardirqs last  enabled at (1233): [<ffffffff810a0b1c>] _raw_spin_unlock_irq+0x2c/0x50",
+               "", "read to 0xffff888003a1c0a8 of 8 bytes by task 80 on cpu 0:"]
+            + [f" {f}+0x48/0x3a0" for f in stack2] + list(extra)
+            + ["", "value changed: 0x0000000000000000 -> 0x0000000000080000", "",
+               "Reported by Kernel Concurrency Sanitizer on:",
+               "CPU: 0 UID: 0 PID: 80 Comm: jobctl Not tainted 7.3.4 #1", "=" * 66])
+
+
+# The series of the KCSAN cases: SERIES_TREE, a git tree whose commit on top of tag "base"
+# changes ptrace_stop() and adds ptrace_new(), and leaves do_signal_stop() alone.
+SERIES = ["--series-tree", "SERIES_TREE"]
+OUTSIDE = kcsan("do_signal_stop / pipe_read", ["pipe_read", "vfs_read"], ["do_signal_stop", "get_signal"])
 CASES = [
     # name, edit, expected rc, expected closing line
     ("pass", lambda l: l, 0, "4 passed, 0 failed, 1 skipped"),
@@ -83,7 +102,55 @@ CASES = [
     ("arch-known-this-arch", lambda l: l, 0, "4 passed, 0 failed, 1 skipped", "ARCH_KNOWN", ["--arch", "arm64"]),
     ("sparc64-one-cpu", sub("PTJ: cpus online: 2 (0-1)", "PTJ: cpus online: 1 (0)"), 0, "4 passed, 0 failed, 1 skipped",
      KNOWN, ["--cpus", "1"]),
+    # KCSAN: a race with a series function in a stack fails, one outside is an XFAIL row
+    ("kcsan-series", inject(kcsan("do_signal_stop / ptrace_stop", ["ptrace_stop", "ptrace_notify"],
+                                  ["do_signal_stop", "get_signal"])), 1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
+    ("kcsan-series-deep", inject(kcsan("do_signal_stop / pipe_read", ["pipe_read", "ptrace_new"],
+                                       ["do_signal_stop"])), 1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
+    ("kcsan-outside", inject(OUTSIDE), 0, "4 passed, 0 failed, 2 skipped", KNOWN, SERIES),
+    ("kcsan-outside-twice", inject(OUTSIDE + OUTSIDE[2:]), 0, "4 passed, 0 failed, 2 skipped", KNOWN, SERIES),
+    ("kcsan-no-series", inject(OUTSIDE), 1, "4 passed, 1 failed, 1 skipped"),
+    ("kcsan-splat-inside", inject(kcsan("do_signal_stop / pipe_read", ["pipe_read"], ["do_signal_stop"],
+                                        ["WARNING: CPU: 0 PID: 80 at kernel/signal.c:100 do_signal_stop+0x1/0x2"])),
+     1, "4 passed, 1 failed, 2 skipped", KNOWN, SERIES),
+    ("kcsan-selftest-failed", inject(["kcsan: enabled early", "kcsan: selftest: 2/3 tests passed"]),
+     1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
+    ("kcsan-selftest-missing", inject(["kcsan: enabled early"]), 1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
 ]
+
+SIGNAL_BASE = """static int ptrace_stop(int exit_code)
+{
+\treturn exit_code;
+}
+
+static void do_signal_stop(int signr)
+{
+\tsignr++;
+}
+"""
+SIGNAL_SERIES = SIGNAL_BASE.replace("\treturn exit_code;", "\texit_code |= 1;\n\treturn exit_code;") + """
+static bool
+ptrace_new(struct task_struct *t)
+{
+\treturn true;
+}
+"""
+
+
+def series_tree(tmp):
+    """The git tree of the KCSAN cases (see SERIES)."""
+    t = os.path.join(tmp, "series-tree")
+    os.makedirs(os.path.join(t, "kernel"))
+    git = ["git", "-C", t, "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    for text, tag in ((SIGNAL_BASE, "base"), (SIGNAL_SERIES, None)):
+        with open(os.path.join(t, "kernel", "signal.c"), "w") as f:
+            f.write(text)
+        subprocess.run(git + ["add", "-A"], check=True)
+        subprocess.run(git + ["commit", "-q", "-m", tag or "series"], check=True)
+        if tag:
+            subprocess.run(git + ["tag", tag], check=True)
+    return t
 
 
 def tsv_close(path):
@@ -102,11 +169,12 @@ def main():
         arch_known = os.path.join(tmp, "arch-known-failures")
         with open(arch_known, "w") as f:
             f.write("# only on arm64 and sparc64\narch:arm64,sparc64 ptrace:vmaccess:global.attach reason\n")
+        tree = series_tree(tmp)
         for case in CASES:
             name, edit, want_rc, want_close = case[:4]
             known = case[4] if len(case) > 4 else KNOWN
             known = arch_known if known == "ARCH_KNOWN" else known
-            extra = case[5] if len(case) > 5 else []
+            extra = [tree if x == "SERIES_TREE" else x for x in (case[5] if len(case) > 5 else [])]
             log = os.path.join(tmp, name + ".log")
             with open(log, "w") as f:
                 f.write(edit(PASS))
