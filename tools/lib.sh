@@ -25,7 +25,7 @@
 # ${XDG_CACHE_HOME:-~/.cache}/ccache unless CCACHE_DIR says otherwise.
 #
 # Between the project's own processes only: PTJ_LOCKED (the build area lock is held, see
-# ptj_lock) and PTJ_RESULTS_ALL (make check's results table, tools/checks/check.sh).
+# ptj_lock).
 
 set -euo pipefail
 
@@ -199,6 +199,14 @@ tree_dir() {
 arch_sfx() { [ "$ARCH" = x86_64 ] || echo "-$ARCH"; }
 out_name() { echo ".out$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 out_dir()  { echo "$(tree_dir "$1")/$(out_name)"; }
+# tsv_counts TABLE: "N passed, N failed, N skipped" of a results table (the verdict's format,
+# maybe with more columns: the one named "status" counts; XFAIL counts as skipped); nothing if
+# the table has no rows.
+tsv_counts() {
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") c = i; next }
+		c { p += $c == "PASS"; f += $c == "FAIL"; s += $c == "SKIP" || $c == "XFAIL"; n++ }
+		END { if (n) printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$1"
+}
 # Name used for logs and images: patched, vanilla-kasan, patched-arm64, patched-kcsan, ...
 run_name() { echo "$1$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 # Kernel make for tree NAME in its O= dir: kmake_tree NAME ARGS...

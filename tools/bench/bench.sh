@@ -125,7 +125,7 @@ for kr in "${order[@]}"; do
 	if [ $mrc -ne 0 ] || [ "$verdict" != PASS ]; then
 		fails=$((fails + 1))
 		warn "bench: boot $n ($k, rep $r): runner rc=$mrc, verdict $verdict; see $run/run-$k-r$r.log"
-		grep -E '^\[ptj\] FAILED' "$run/run-$k-r$r.log" | head -5 >&2 || true
+		tail -n 1 "$run/run-$k-r$r.log" >&2 # the runner's last line: its verdict or cause
 	fi
 	say "bench: boot $n/${#order[@]} done in $(fmt_secs "$secs") (guest run $guest): $(grep -c '^PTJB result' "$run/$cons" || true) results, verdict $verdict"
 done

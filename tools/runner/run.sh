@@ -79,10 +79,6 @@ verdict() {
 	[ ! -e "$(tree_dir patched)/.git" ] || series=(--series-tree "$(tree_dir patched)")
 	"$PTJ_TOP/tools/verdict/verdict.py" --arch "$ARCH" --cpus "$PTJ_SMP" --tsv "$(results_tsv "$KERNEL")" \
 		"${series[@]}" "$(console_log "$KERNEL")" | tee "$(verdict_txt "$KERNEL")" || rc=$?
-	# make check's total: every run's rows, with the run's name.
-	if [ -n "${PTJ_RESULTS_ALL:-}" ]; then
-		sed "1d; s/^/$(run_name "$KERNEL")\t/" "$(results_tsv "$KERNEL")" >>"$PTJ_RESULTS_ALL"
-	fi
 	return $rc
 }
 
