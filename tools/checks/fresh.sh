@@ -17,22 +17,22 @@
 # the root, /root/.cache/ccache). The base .deb is fetched in the root as a newcomer's make does.
 # The kernel build lock (/tmp/ptj-kernel-build.lock) is the host's one.
 # The root is removed after a pass (FRESH_KEEP=1 keeps it) and kept after a failure.
-#   FRESH_CACHE        package cache (default $BUILD/fresh-cache)
-#   FRESH_TIMEOUT      seconds for the inner make (default 3600)
-#   FRESH_MIN_HITRATE  minimal ccache hit rate of the inner kernel build in % (default 90; 0: off)
-#   FRESH_MIRROR       mmdebstrap mirror arguments (default: the host's bookworm sources files)
+# Settings (defaults: PTJ_SETTINGS of tools/lib.sh):
+#   FRESH_CACHE        package cache
+#   FRESH_TIMEOUT      seconds for the inner make
+#   FRESH_MIN_HITRATE  minimal ccache hit rate of the inner kernel build in % (0: off)
+#   FRESH_MIRROR       mmdebstrap mirror arguments (empty: the host's bookworm sources files)
 #   FRESH_CHECKS       make check steps run in the root after make, the ones without kernel
-#                      builds (default: check-verdict check-static check-export check-docs
-#                      check-manpage; empty: none)
+#                      builds (empty: none)
 . "$(dirname "$0")/../lib.sh"
 
 fresh=$BUILD/fresh
 root=$fresh/root
-cache=${FRESH_CACHE:-$BUILD/fresh-cache}
+cache=$FRESH_CACHE
 ldir=$PTJ_LOGS/fresh
-timeout_s=${FRESH_TIMEOUT:-3600}
-min_hit=${FRESH_MIN_HITRATE:-90}
-checks=${FRESH_CHECKS-check-verdict check-static check-export check-docs check-model check-manpage}
+timeout_s=$FRESH_TIMEOUT
+min_hit=$FRESH_MIN_HITRATE
+checks=$FRESH_CHECKS
 host_lock=$PTJ_BUILD_LOCK
 name=ptrace-jobctl                 # the clone's directory inside the root: /root/ptrace-jobctl
 clone=$root/root/$name
@@ -90,7 +90,7 @@ say "fresh Debian 12: commit ${commit:0:12}$dirty; first line: $first"
 # --- 1. the root ------------------------------------------------------------------------------
 remove_root
 mirrors=()
-if [ -n "${FRESH_MIRROR:-}" ]; then
+if [ -n "$FRESH_MIRROR" ]; then
 	read -r -a mirrors <<<"$FRESH_MIRROR"
 else
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
@@ -256,7 +256,7 @@ if [ -n "$checks" ]; then
 fi
 
 inroot "$ldir/autoclean.log" "apt-get autoclean -qq" || true # drop superseded debs from the cache
-if [ "${FRESH_KEEP:-0}" = 1 ]; then
+if [ "$FRESH_KEEP" = 1 ]; then
 	cleanup
 	say "fresh root kept: $root"
 else
