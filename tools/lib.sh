@@ -47,6 +47,12 @@ PTJ_SETTINGS=(
 	FRESH_CACHE="$BUILD/fresh-cache" FRESH_MIRROR= FRESH_MIN_HITRATE=90 FRESH_TIMEOUT=3600
 	FRESH_KEEP=0
 )
+# The project's own C programs (the stress and compat tests, the bench, the non-x86 guest
+# init): one compiler, ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler
+# with those flags, then ARG... (include paths, -m32, -o OUT, the source).
+PTJ_CFLAGS=(-std=gnu11 -O2 -Wall -Werror -pthread -static)
+ptj_cc() { "${PTJ_CROSS}gcc" "${PTJ_CFLAGS[@]}" "$@"; }
+
 # ptj_default NAME: the default of setting NAME.
 ptj_default() {
 	local s

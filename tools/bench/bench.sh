@@ -80,11 +80,11 @@ if ver=$(base_version) && hdr=$(out_dir patched)/usr/include &&
 	inc+=(-isystem "$hdr")
 	uapi="patched tree uapi headers ($hdr)"
 fi
-gcc -O2 -static -pthread -Wall "${inc[@]}" -o "$bin" "$B/jobctl_bench.c" >"$run/build.log" 2>&1 ||
+ptj_cc "${inc[@]}" -o "$bin" "$B/jobctl_bench.c" >"$run/build.log" 2>&1 ||
 	die "building jobctl_bench failed" "$run/build.log"
 readelf -l "$bin" | grep -q 'Requesting program interpreter' && die "$bin is not static"
 cp "$bin" "$run/"
-say "bench: built $bin (gcc -O2 -static; uapi: $uapi)"
+say "bench: built $bin (${PTJ_CROSS}gcc ${PTJ_CFLAGS[*]}; uapi: $uapi)"
 
 # --- the boots -----------------------------------------------------------------------------
 printf 'order\tkernel\trep\tconsole\trun_rc\tverdict\tseconds\tguest\tload1\tload1_after\n' >"$run/boots.tsv"
