@@ -2,12 +2,11 @@
 # tools/lib.sh: sourced by every script of tools/, never executed. It owns every path of the
 # build area (one function per artifact, below), the architecture table and the helpers.
 #
-# Settings (the make-level variables of tools/ptj.sh; tools/runner/run.sh sets them from its
-# options for the stages it runs):
-#   BUILD         build area (default: <repo>/build)
-#   ARCH          x86_64 (default) | arm64 | sparc64: the architecture of kernel and guest
-#   SANITIZER     kasan | kcsan: add kernel/config/<SANITIZER>.config (own O= dir, own logs)
-#   JOBS          make -j (default: nproc);  V  1: show commands' output
+# Settings: PTJ_SETTINGS below declares every setting of the project with its default, once;
+# sourcing this file gives each one that is not set its default. They are the make-level
+# variables of tools/ptj.sh (whose help prints these defaults); tools/runner/run.sh sets the
+# loop's from its options for the stages it runs, the other scripts read theirs. BUILD is the
+# build area (default: <repo>/build).
 #
 # The build area:
 #   base-<ver>/                    the base tree (tools/runner/base.sh), a git repo, tag base
@@ -25,16 +24,48 @@
 # ${XDG_CACHE_HOME:-~/.cache}/ccache unless CCACHE_DIR says otherwise.
 #
 # Between the project's own processes only: PTJ_LOCKED (the build area lock is held, see
-# ptj_lock) and PTJ_RESULTS_ALL (make check's results table, tools/checks/check.sh).
+# ptj_lock).
 
 set -euo pipefail
 
 PTJ_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(realpath -m "${BUILD:-$PTJ_TOP/build}")
-SANITIZER=${SANITIZER:-}
-JOBS=${JOBS:-$(nproc)}
-V=${V:-0}
-ARCH=${ARCH:-x86_64}
+
+# NAME=DEFAULT, for every setting; what each means is in tools/ptj.sh's help.
+# shellcheck disable=SC2054 # a comma inside a default (BENCH_PLACE)
+PTJ_SETTINGS=(
+	# the loop (tools/runner/run.sh)
+	KERNEL=patched ARCH=x86_64 SANITIZER= STEPS=kselftest APPEND= GUEST_BINS= ACCEL=tcg SMP=
+	MEM=1G BOOT_TIMEOUT=900 JOBS="$(nproc)" V=0
+	# the targets
+	BISECT_ARCH=arm64 STRESS_SECS=1200 STRESS_SEED= RACES_SECS=180 STRACE_BIN= STRACE_CHECK=1
+	PROOF_KERNELS= FORMAT_PATCH_OPTS= SPARSE_OBJS= SPARSE_FATAL=1 CHECK_DOCS_SPHINX=1
+	MANPAGE_GZ=/usr/share/man/man2/ptrace.2.gz
+	BENCH_REPS=4 BENCH_SEED=1 BENCH_SCALE=1 BENCH_PLACE=cpu0,any "BENCH_KERNELS=patched vanilla"
+	BENCH_BOOT_TIMEOUT=600 BENCH_DOC=1
+	"FRESH_CHECKS=check-verdict check-static check-export check-docs check-model check-manpage"
+	FRESH_CACHE="$BUILD/fresh-cache" FRESH_MIRROR= FRESH_MIN_HITRATE=90 FRESH_TIMEOUT=3600
+	FRESH_KEEP=0
+)
+# The project's own C programs (the stress and compat tests, the bench, the non-x86 guest
+# init): one compiler, ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler
+# with those flags, then ARG... (include paths, -m32, -o OUT, the source).
+PTJ_CFLAGS=(-std=gnu11 -O2 -Wall -Werror -pthread -static)
+ptj_cc() { "${PTJ_CROSS}gcc" "${PTJ_CFLAGS[@]}" "$@"; }
+
+# ptj_default NAME: the default of setting NAME.
+ptj_default() {
+	local s
+	for s in "${PTJ_SETTINGS[@]}"; do
+		[ "${s%%=*}" != "$1" ] || { echo "${s#*=}"; return 0; }
+	done
+	return 1
+}
+for _s in "${PTJ_SETTINGS[@]}"; do
+	_n=${_s%%=*}
+	[ -n "${!_n+x}" ] || printf -v "$_n" '%s' "${_s#*=}"
+done
+unset _s _n
 
 PTJ_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ptj
 # One kernel build at a time on this machine (2 cores), whichever clone or build area it is for.
@@ -199,6 +230,14 @@ tree_dir() {
 arch_sfx() { [ "$ARCH" = x86_64 ] || echo "-$ARCH"; }
 out_name() { echo ".out$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 out_dir()  { echo "$(tree_dir "$1")/$(out_name)"; }
+# tsv_counts TABLE: "N passed, N failed, N skipped" of a results table (the verdict's format,
+# maybe with more columns: the one named "status" counts; XFAIL counts as skipped); nothing if
+# the table has no rows.
+tsv_counts() {
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "status") c = i; next }
+		c { p += $c == "PASS"; f += $c == "FAIL"; s += $c == "SKIP" || $c == "XFAIL"; n++ }
+		END { if (n) printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$1"
+}
 # Name used for logs and images: patched, vanilla-kasan, patched-arm64, patched-kcsan, ...
 run_name() { echo "$1$(arch_sfx)${SANITIZER:+-$SANITIZER}"; }
 # Kernel make for tree NAME in its O= dir: kmake_tree NAME ARGS...

@@ -1,68 +1,70 @@
 #!/usr/bin/env bash
 # tools/ptj.sh TARGET...: the project's one entry point; `make TARGET` runs it. Every target
-# and every variable is declared here, once, with the help text `make help` prints. Variables
-# are make-level overrides (`make KERNEL=vanilla`, or the environment); this script turns them
-# into the options of the scripts it calls. Scripts call scripts, never make.
+# is declared here, once, with the help text `make help` prints. Variables are make-level
+# overrides (`make KERNEL=vanilla`, or the environment); their defaults are PTJ_SETTINGS of
+# tools/lib.sh. This script turns the loop's variables into the options of
+# tools/runner/run.sh; the other scripts read theirs from the environment. Scripts call
+# scripts, never make.
 #
-# Lines starting with "#>" are the help text (tools/ptj.sh help).
+# Lines starting with "#>" are the help text (tools/ptj.sh help); in them "NAME=%" is the
+# variable NAME and its default.
 #
 #> usage: make [TARGET...] [VARIABLE=value...]     (or tools/ptj.sh TARGET...)
 #>
 #> Variables of the loop (make, make test-*):
-#>   KERNEL=patched         the kernel the loop tests: patched | vanilla | mutant-NAME
+#>   KERNEL=%               the kernel the loop tests: patched | vanilla | mutant-NAME
 #>                          (kernel/mutants/) | variant-NAME (kernel/variants/) | devtree
 #>                          (make devtree's build/devtree, as it is)
-#>   ARCH=x86_64            x86_64 | arm64 | sparc64: cross-built kernel and tests, QEMU TCG
-#>   SANITIZER=             kasan | kcsan: a KASAN or KCSAN build (kernel/config/kasan.config,
+#>   ARCH=%                 x86_64 | arm64 | sparc64: cross-built kernel and tests, QEMU TCG
+#>   SANITIZER=%            kasan | kcsan: a KASAN or KCSAN build (kernel/config/kasan.config,
 #>                          kcsan.config; own build dir)
-#>   STEPS=kselftest        guest steps, comma separated (tools/guest/steps/)
-#>   APPEND=                extra kernel command line
-#>   GUEST_BINS=            extra static binaries for the guest's /ptj/bin (space separated)
-#>   ACCEL=tcg              tcg | kvm | auto (a 30 s KVM probe, else TCG); x86_64 only
-#>   SMP=                   guest vCPUs (default 2; sparc64: 1, all QEMU's sun4u takes); the
+#>   STEPS=%                guest steps, comma separated (tools/guest/steps/)
+#>   APPEND=%               extra kernel command line
+#>   GUEST_BINS=%           extra static binaries for the guest's /ptj/bin (space separated)
+#>   ACCEL=%                tcg | kvm | auto (a 30 s KVM probe, else TCG); x86_64 only
+#>   SMP=%                  guest vCPUs (default 2; sparc64: 1, all QEMU's sun4u takes); the
 #>                          verdict wants that many online
-#>   MEM=1G                 guest memory
-#>   BOOT_TIMEOUT=900       seconds for the whole guest run
+#>   MEM=%                  guest memory
+#>   BOOT_TIMEOUT=%         seconds for the whole guest run
 #>   BUILD=build            build area: base and test trees, ccache, guest images, logs
-#>   CCACHE_DIR=BUILD/ccache  the compiler cache (shared by every tree of the build area)
-#>   JOBS=nproc             make -j of the kernel builds
-#>   V=0                    1: show the commands' output instead of only logging it
+#>   CCACHE_DIR=            the compiler cache (default: ccache's own, ~/.cache/ccache;
+#>                          shared by every clone and build area)
+#>   JOBS=%                 make -j of the kernel builds
+#>   V=%                    1: show the commands' output instead of only logging it
 #>
 #> Variables of the other targets:
 #>   CHECK_STEPS=...        the steps of make check, in order; default:
 #>                          @CHECK_DEFAULT@
 #>   LONG_STEPS=...         the steps of make check-long; default: @LONG_DEFAULT@
-#>   BISECT_ARCH=arm64      check-bisect: the architecture of the per-patch kernels
-#>   STRESS_SECS=1200       stress-long's duration
-#>   STRESS_SEED=           replay a stress run (test-stress, test-kasan, test-kcsan, races and
+#>   BISECT_ARCH=%          check-bisect: the architecture of the per-patch kernels
+#>   STRESS_SECS=%          stress-long's duration
+#>   STRESS_SEED=%          replay a stress run (test-stress, test-kasan, test-kcsan, races and
 #>                          make check use seed 21)
-#>   RACES_SECS=180         races: the stress test's duration on each sanitizer kernel
-#>   STRACE_BIN=            test-strace: use that strace instead of building one
-#>   STRACE_CHECK=1         test-strace: 0 skips strace's own ptrace tests on the host
-#>   PROOF_KERNELS=         proof: these kernels only (default: patched vanilla mutant-*
+#>   RACES_SECS=%           races: the stress test's duration on each sanitizer kernel
+#>   STRACE_BIN=%           test-strace: use that strace instead of building one
+#>   STRACE_CHECK=%         test-strace: 0 skips strace's own ptrace tests on the host
+#>   PROOF_KERNELS=%        proof: these kernels only (default: patched vanilla mutant-*
 #>                          variant-*)
-#>   BENCH_REPS=4           bench: boots per kernel, alternated ABBA
-#>   BENCH_SEED=1           bench: seed of the in-guest variant order
-#>   BENCH_SCALE=1          bench: iteration count factor
-#>   BENCH_PLACE=cpu0,any   bench: CPU placements of the tracer/tracee pairs
-#>   BENCH_KERNELS="patched vanilla"  bench: the kernel with the series first, then the
+#>   BENCH_REPS=%           bench: boots per kernel, alternated ABBA
+#>   BENCH_SEED=%           bench: seed of the in-guest variant order
+#>   BENCH_SCALE=%          bench: iteration count factor
+#>   BENCH_PLACE=%          bench: CPU placements of the tracer/tracee pairs
+#>   BENCH_KERNELS=%        bench: the kernel with the series first, then the
 #>                          baseline (variant-layout-pad: the layout-matched control)
-#>   BENCH_BOOT_TIMEOUT=600 bench: seconds per guest run
-#>   BENCH_DOC=1            bench: 0 leaves Documentation/benchmark.md alone
-#>   FORMAT_PATCH_OPTS=     export: extra git format-patch options
-#>   SPARSE_OBJS=           check-sparse: these objects (default: those the series touches)
-#>   SPARSE_FATAL=1         check-sparse: 0 only prints new warnings
-#>   CHECK_DOCS_SPHINX=1    check-docs: 0 skips the Sphinx build
-#>   MANPAGE_GZ=            check-manpage: another ptrace.2.gz than manpages-dev's
-#>   FRESH_CHECKS=...       check-fresh: the make check steps it also runs in the root
-#>                          (default: check-verdict check-static check-export check-docs
-#>                          check-model check-manpage)
-#>   FRESH_CACHE=           check-fresh: package cache (default BUILD/fresh-cache)
-#>   FRESH_MIRROR=          check-fresh: mmdebstrap mirror arguments (default: the host's
+#>   BENCH_BOOT_TIMEOUT=%   bench: seconds per guest run
+#>   BENCH_DOC=%            bench: 0 leaves Documentation/benchmark.md alone
+#>   FORMAT_PATCH_OPTS=%    export: extra git format-patch options
+#>   SPARSE_OBJS=%          check-sparse: these objects (default: those the series touches)
+#>   SPARSE_FATAL=%         check-sparse: 0 only prints new warnings
+#>   CHECK_DOCS_SPHINX=%    check-docs: 0 skips the Sphinx build
+#>   MANPAGE_GZ=%           check-manpage: another ptrace.2.gz than manpages-dev's
+#>   FRESH_CHECKS=%         check-fresh: the make check steps it also runs in the root
+#>   FRESH_CACHE=%          check-fresh: package cache
+#>   FRESH_MIRROR=%         check-fresh: mmdebstrap mirror arguments (default: the host's
 #>                          bookworm sources)
-#>   FRESH_MIN_HITRATE=90   check-fresh: the inner kernel build's minimal ccache hit rate, %
-#>   FRESH_TIMEOUT=3600     check-fresh: seconds for the inner make
-#>   FRESH_KEEP=0           check-fresh: 1 keeps the fresh root after a pass
+#>   FRESH_MIN_HITRATE=%    check-fresh: the inner kernel build's minimal ccache hit rate, %
+#>   FRESH_TIMEOUT=%        check-fresh: seconds for the inner make
+#>   FRESH_KEEP=%           check-fresh: 1 keeps the fresh root after a pass
 #>
 #> Targets:
 CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-model check-manpage
@@ -81,9 +83,7 @@ unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
 T=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(dirname "$T")
 
-: "${KERNEL:=patched}" "${ARCH:=x86_64}" "${SANITIZER:=}" "${STEPS:=kselftest}" "${APPEND:=}"
-: "${GUEST_BINS:=}" "${ACCEL:=tcg}" "${SMP:=}" "${MEM:=}" "${BOOT_TIMEOUT:=900}"
-: "${BISECT_ARCH:=arm64}" "${STRESS_SECS:=1200}" "${RACES_SECS:=180}" "${STRESS_SEED:=}" "${STRACE_BIN:=}" "${PROOF_KERNELS:=}"
+. "$T/lib.sh"
 CHECK_STRESS_SEED=21
 
 # run [OPTION...]: the runner with the make-level variables, then OPTIONs (which win); the
@@ -270,6 +270,14 @@ t_help() {
 		line=${line#'#>'}
 		line=${line# }
 		line=${line/@LONG_DEFAULT@/$LONG_DEFAULT}
+		# "NAME=%  text": NAME=its default, the text at column 26 (on the next line if longer)
+		if [[ $line =~ ^\ \ ([A-Z][A-Z_0-9]*)=%\ +(.*)$ ]]; then
+			local nv
+			nv="${BASH_REMATCH[1]}=$(ptj_default "${BASH_REMATCH[1]}")"
+			[ ${#nv} -lt 23 ] || { echo "  $nv"; nv=; }
+			printf '  %-22s %s\n' "$nv" "${BASH_REMATCH[2]}"
+			continue
+		fi
 		echo "${line/@CHECK_DEFAULT@/$steps}"
 	done <"${BASH_SOURCE[0]}"
 }

@@ -17,30 +17,24 @@
 #
 #   --analyze RUN_DIR  only the summary of an earlier run directory
 #
-# Settings (make-level variables, see make help):
-#   BENCH_REPS=4          boots per kernel, alternated ABBA: patched vanilla vanilla patched ...
-#   BENCH_SEED=1          seed of the in-guest variant order (boot r uses it with rep=r)
-#   BENCH_SCALE=1         iteration count factor (1: 2000 ops per variant in items 1-2)
-#   BENCH_PLACE=cpu0,any  placements of items 1-3 (items 4-5 run in the first one)
-#   BENCH_KERNELS="patched vanilla"   the kernel with the series first, the baseline second
+# Settings (make-level variables; their defaults: make help):
+#   BENCH_REPS            boots per kernel, alternated ABBA: patched vanilla vanilla patched ...
+#   BENCH_SEED            seed of the in-guest variant order (boot r uses it with rep=r)
+#   BENCH_SCALE           iteration count factor (1: 2000 ops per variant in items 1-2)
+#   BENCH_PLACE           placements of items 1-3 (items 4-5 run in the first one)
+#   BENCH_KERNELS         the kernel with the series first, the baseline second
 #                         (e.g. "patched variant-layout-pad": the layout-matched control)
-#   BENCH_DOC=1           update Documentation/benchmark.md and .png
-#   BENCH_BOOT_TIMEOUT=600  seconds per guest run
-#   ACCEL (tcg), APPEND: as for make
+#   BENCH_DOC             update Documentation/benchmark.md and .png
+#   BENCH_BOOT_TIMEOUT    seconds per guest run
+#   ACCEL, APPEND: as for make
 # Exit: 0 if every boot passed its verdict and produced results (targets missed or not: the
 # tables say so), 1 otherwise.
 . "$(dirname "$0")/../lib.sh"
 
 TOP=$PTJ_TOP
 B=$TOP/tools/bench
-REPS=${BENCH_REPS:-4}
-SEED=${BENCH_SEED:-1}
-SCALE=${BENCH_SCALE:-1}
-PLACE=${BENCH_PLACE:-cpu0,any}
-KERNELS=${BENCH_KERNELS:-patched vanilla}
-DOC=${BENCH_DOC:-1}
-BT=${BENCH_BOOT_TIMEOUT:-600}
-ACCEL=${ACCEL:-tcg}
+REPS=$BENCH_REPS SEED=$BENCH_SEED SCALE=$BENCH_SCALE PLACE=$BENCH_PLACE KERNELS=$BENCH_KERNELS
+DOC=$BENCH_DOC BT=$BENCH_BOOT_TIMEOUT
 read -r KA KB <<<"$KERNELS"
 [ -n "${KB:-}" ] || die "BENCH_KERNELS needs two kernels (with the series first), not '$KERNELS'"
 
@@ -86,11 +80,11 @@ if ver=$(base_version) && hdr=$(out_dir patched)/usr/include &&
 	inc+=(-isystem "$hdr")
 	uapi="patched tree uapi headers ($hdr)"
 fi
-gcc -O2 -static -pthread -Wall "${inc[@]}" -o "$bin" "$B/jobctl_bench.c" >"$run/build.log" 2>&1 ||
+ptj_cc "${inc[@]}" -o "$bin" "$B/jobctl_bench.c" >"$run/build.log" 2>&1 ||
 	die "building jobctl_bench failed" "$run/build.log"
 readelf -l "$bin" | grep -q 'Requesting program interpreter' && die "$bin is not static"
 cp "$bin" "$run/"
-say "bench: built $bin (gcc -O2 -static; uapi: $uapi)"
+say "bench: built $bin (${PTJ_CROSS}gcc ${PTJ_CFLAGS[*]}; uapi: $uapi)"
 
 # --- the boots -----------------------------------------------------------------------------
 printf 'order\tkernel\trep\tconsole\trun_rc\tverdict\tseconds\tguest\tload1\tload1_after\n' >"$run/boots.tsv"
@@ -125,7 +119,7 @@ for kr in "${order[@]}"; do
 	if [ $mrc -ne 0 ] || [ "$verdict" != PASS ]; then
 		fails=$((fails + 1))
 		warn "bench: boot $n ($k, rep $r): runner rc=$mrc, verdict $verdict; see $run/run-$k-r$r.log"
-		grep -E '^\[ptj\] FAILED' "$run/run-$k-r$r.log" | head -5 >&2 || true
+		tail -n 1 "$run/run-$k-r$r.log" >&2 # the runner's last line: its verdict or cause
 	fi
 	say "bench: boot $n/${#order[@]} done in $(fmt_secs "$secs") (guest run $guest): $(grep -c '^PTJB result' "$run/$cons" || true) results, verdict $verdict"
 done
@@ -145,7 +139,7 @@ done
 	cfg=$(out_dir "$KA")/.config
 	printf 'lockdep\t%s\n' "$(grep -E '^CONFIG_(PROVE_LOCKING|LOCKDEP|DEBUG_LOCKDEP)=' "$cfg" 2>/dev/null | sed 's/^CONFIG_//' | xargs | tr ' ' ',')"
 	printf 'accel\t%s\n' "$ACCEL"
-	printf 'mem\t%s\n' "${MEM:-1G}"
+	printf 'mem\t%s\n' "$MEM"
 	printf 'qemu\t%s\n' "$(qemu-system-x86_64 --version | head -1 | awk '{print $4}')"
 	printf 'host\t%s\n' "$(nproc) cores, $(uname -r)"
 	printf 'reps\t%s\n' "$REPS"

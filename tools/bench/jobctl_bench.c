@@ -55,24 +55,9 @@
 #include <sys/wait.h>
 #include <linux/ptrace.h>
 
-/* sys_ptrace(), status_str() and the newer requests: shared with the kselftests */
+/* sys_ptrace(), status_str(), ctxt_switches() and the newer requests: shared
+ * with the kselftests */
 #include "jobctl.h"
-
-#ifndef PTRACE_CONT
-#define PTRACE_CONT		7
-#endif
-#ifndef PTRACE_GETREGS
-#define PTRACE_GETREGS		12
-#endif
-#ifndef PTRACE_DETACH
-#define PTRACE_DETACH		17
-#endif
-#ifndef PTRACE_SYSCALL
-#define PTRACE_SYSCALL		24
-#endif
-#ifndef PTRACE_O_TRACESYSGOOD
-#define PTRACE_O_TRACESYSGOOD	1
-#endif
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_CHILDREN	8
@@ -256,29 +241,6 @@ static int expect_stop(pid_t pid, int sig, int event, const char *what)
 		FAIL("%s:_expected_sig%d_event%d,_got_%s", what, sig, event,
 		     status_word(ret, status));
 	return 0;
-}
-
-/* voluntary + involuntary context switches of a (single-threaded) process */
-static long ctxt_switches(pid_t pid)
-{
-	char path[64], line[128];
-	long sum = 0, val;
-	int found = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "voluntary_ctxt_switches: %ld", &val) == 1 ||
-		    sscanf(line, "nonvoluntary_ctxt_switches: %ld", &val) == 1) {
-			sum += val;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == 2 ? sum : -1;
 }
 
 static long own_ctxt_switches(void)
@@ -652,7 +614,7 @@ static int run_blocks(pid_t pid, struct variant *vs, int nv, int n,
 					return -1;
 			settle();
 			if (count_cs) {
-				c0 = ctxt_switches(pid);
+				c0 = ctxt_switches(pid, pid);
 				r0 = own_ctxt_switches();
 			}
 			sc0 = timed_syscalls;
@@ -666,7 +628,7 @@ static int run_blocks(pid_t pid, struct variant *vs, int nv, int n,
 						       v->s.n - first);
 			v->syscalls += timed_syscalls - sc0;
 			if (count_cs) {
-				v->tracee_cs += ctxt_switches(pid) - c0;
+				v->tracee_cs += ctxt_switches(pid, pid) - c0;
 				v->tracer_cs += own_ctxt_switches() - r0;
 			}
 		}
@@ -1075,8 +1037,8 @@ static int seize_cycle(void)
 			FAIL("PTRACE_INTERRUPT:_%s", strerror(errno));
 		if (expect_stop(pid, SIGTRAP, PTRACE_EVENT_STOP, "interrupt"))
 			return -1;
-		if (xptrace(PTRACE_DETACH, pid, 0, 0))
-			FAIL("PTRACE_DETACH:_%s", strerror(errno));
+		if (xptrace(DETACH_REQUEST, pid, 0, 0))
+			FAIL("detach:_%s", strerror(errno));
 		if (i < WARMUP)
 			continue;
 		samples_add(&s, now_ns() - t0);
@@ -1111,7 +1073,7 @@ static int run_counted(const char *metric, pid_t pid, struct variant *v,
 	for (i = 0; i < WARMUP; i++)
 		if (v->op(pid, v, &dt))
 			return -1;
-	c0 = ctxt_switches(pid);
+	c0 = ctxt_switches(pid, pid);
 	r0 = own_ctxt_switches();
 	sc0 = timed_syscalls;
 	for (i = 0; i < n; i++) {
@@ -1121,7 +1083,7 @@ static int run_counted(const char *metric, pid_t pid, struct variant *v,
 		speed_probe();
 	}
 	v->syscalls = timed_syscalls - sc0;
-	v->tracee_cs = ctxt_switches(pid) - c0;
+	v->tracee_cs = ctxt_switches(pid, pid) - c0;
 	v->tracer_cs = own_ctxt_switches() - r0;
 	kill_children();
 	counts_str(extra, sizeof(extra), v, true);

@@ -48,8 +48,6 @@ not_kernel='^(tools/testing/|Documentation/|MAINTAINERS$|CREDITS$|README$|LICENS
 t0=$(date +%s)
 built=0
 booted=0
-# The per-patch boots are not part of make check's total.
-unset PTJ_RESULTS_ALL
 for i in "${!commits[@]}"; do
 	c=${commits[$i]}
 	p=$(basename "${patches[$i]}")
@@ -66,9 +64,11 @@ for i in "${!commits[@]}"; do
 		fi
 		rc=0
 		"$R/run.sh" --kernel bisect --arch "$ARCH" --no-m32 --append "ptj.ksft_skip=$skip" || rc=$?
-		for f in console.log verdict.txt results.tsv; do
+		# Kept per patch; results.tsv moves, so that make check's total has no per-patch rows.
+		for f in console.log verdict.txt; do
 			[ ! -f "$ldir/$f" ] || cp "$ldir/$f" "$ldir/${f%.*}-$nn.${f##*.}"
 		done
+		[ ! -f "$ldir/results.tsv" ] || mv "$ldir/results.tsv" "$ldir/results-$nn.tsv"
 		[ $rc -eq 0 ] || die "bisectability: the kernel after patch $((i + 1))/$n $p does not build, boot or pass the kselftests of that commit (console: $ldir/console-$nn.log)"
 		say "check-bisect: patch $((i + 1))/$n boots and passes its kselftests: $(tail -n1 "$ldir/verdict-$nn.txt")"
 		booted=$((booted + 1))

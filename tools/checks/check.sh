@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # tools/checks/check.sh STEP...: `make check`. Runs the targets STEP... of tools/ptj.sh in
 # order, with the time of each; stops at the first failure and names it. Every step prints its
-# own cause and log path when it fails. The test results of all steps (every guest run's
-# results.tsv and the verdict's self-test) are gathered, with the run's name in front, in
-# build/logs/check/results.tsv (PTJ_CHECK_RESULTS: another file, for make check-long); the last line is their total: "total: N passed, N failed, N
-# skipped".
+# own cause and log path when it fails. After each step, every build/logs/<run>/results.tsv it
+# wrote (a guest run's, the verdict's self-test's, the model's) is gathered, with <run> in
+# front, into build/logs/check/results.tsv (PTJ_CHECK_RESULTS: another file, for make
+# check-long); the last line is their total: "total: N passed, N failed, N skipped".
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 
@@ -12,16 +12,24 @@ t0=$(date +%s)
 all=${PTJ_CHECK_RESULTS:-$PTJ_LOGS/check/results.tsv}
 mkdir -p "$(dirname "$all")"
 printf 'run\ttest\tstatus\treason\n' >"$all"
-export PTJ_RESULTS_ALL=$all
-total() {
-	awk -F'\t' 'NR > 1 { p += $3 == "PASS"; f += $3 == "FAIL"; s += $3 == "SKIP" || $3 == "XFAIL" }
-		END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s }' "$all"
+stamp=$(dirname "$all")/.step-start
+total() { echo "total: $(tsv_counts "$all" || true)"; }
+# gather: the results tables written since the step began (the stamp's time).
+gather() {
+	local f
+	while IFS= read -r f; do
+		sed "1d; s/^/$(basename "$(dirname "$f")")\t/" "$f" >>"$all"
+	done < <(find "$PTJ_LOGS" -mindepth 2 -maxdepth 2 -name results.tsv -newer "$stamp" ! -path "$all" | sort)
 }
 passed=()
 for t in "$@"; do
 	s=$(date +%s)
 	say "==== check: $t ===="
-	if ! "$PTJ_TOP/tools/ptj.sh" "$t"; then
+	touch "$stamp"
+	rc=0
+	"$PTJ_TOP/tools/ptj.sh" "$t" || rc=$?
+	gather
+	if [ $rc -ne 0 ]; then
 		total
 		die "make check: step '$t' failed after $(fmt_secs $(($(date +%s) - t0))) (passed before it: ${passed[*]:-none}); results so far: $all"
 	fi

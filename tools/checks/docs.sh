@@ -63,7 +63,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$PY" "$(dirname "$0")/docs_rst.py" "$tree" "$doc" "$index" || exit 1
 
 # 4. Sphinx, with the kernel's extensions, on this one document.
-if [ "${CHECK_DOCS_SPHINX:-1}" = 0 ]; then
+if [ "$CHECK_DOCS_SPHINX" = 0 ]; then
 	printf '%s: note: Sphinx build skipped (CHECK_DOCS_SPHINX=0)\n' "$prog"
 elif ! "$PY" -c 'import sphinx' 2>/dev/null; then
 	printf '%s: note: Sphinx not installed for %s: Sphinx build skipped (Debian: python3-sphinx)\n' \

@@ -17,22 +17,22 @@
 # the root, /root/.cache/ccache). The base .deb is fetched in the root as a newcomer's make does.
 # The kernel build lock (/tmp/ptj-kernel-build.lock) is the host's one.
 # The root is removed after a pass (FRESH_KEEP=1 keeps it) and kept after a failure.
-#   FRESH_CACHE        package cache (default $BUILD/fresh-cache)
-#   FRESH_TIMEOUT      seconds for the inner make (default 3600)
-#   FRESH_MIN_HITRATE  minimal ccache hit rate of the inner kernel build in % (default 90; 0: off)
-#   FRESH_MIRROR       mmdebstrap mirror arguments (default: the host's bookworm sources files)
+# Settings (defaults: PTJ_SETTINGS of tools/lib.sh):
+#   FRESH_CACHE        package cache
+#   FRESH_TIMEOUT      seconds for the inner make
+#   FRESH_MIN_HITRATE  minimal ccache hit rate of the inner kernel build in % (0: off)
+#   FRESH_MIRROR       mmdebstrap mirror arguments (empty: the host's bookworm sources files)
 #   FRESH_CHECKS       make check steps run in the root after make, the ones without kernel
-#                      builds (default: check-verdict check-static check-export check-docs
-#                      check-manpage; empty: none)
+#                      builds (empty: none)
 . "$(dirname "$0")/../lib.sh"
 
 fresh=$BUILD/fresh
 root=$fresh/root
-cache=${FRESH_CACHE:-$BUILD/fresh-cache}
+cache=$FRESH_CACHE
 ldir=$PTJ_LOGS/fresh
-timeout_s=${FRESH_TIMEOUT:-3600}
-min_hit=${FRESH_MIN_HITRATE:-90}
-checks=${FRESH_CHECKS-check-verdict check-static check-export check-docs check-model check-manpage}
+timeout_s=$FRESH_TIMEOUT
+min_hit=$FRESH_MIN_HITRATE
+checks=$FRESH_CHECKS
 host_lock=$PTJ_BUILD_LOCK
 name=ptrace-jobctl                 # the clone's directory inside the root: /root/ptrace-jobctl
 clone=$root/root/$name
@@ -90,7 +90,7 @@ say "fresh Debian 12: commit ${commit:0:12}$dirty; first line: $first"
 # --- 1. the root ------------------------------------------------------------------------------
 remove_root
 mirrors=()
-if [ -n "${FRESH_MIRROR:-}" ]; then
+if [ -n "$FRESH_MIRROR" ]; then
 	read -r -a mirrors <<<"$FRESH_MIRROR"
 else
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
@@ -216,13 +216,14 @@ log=$ldir/make.log
 say "fresh root: cd /root/$name && make (as a newcomer; ccache: $CCACHE_DIR, timeout ${timeout_s}s)..."
 inmake "$log" ""
 t_make=$secs
+# What the inner run decided comes from its files, not its log: results.tsv, build-status.tsv,
+# base.stamp and the base repo's tag.
 tsv=$clone/build/logs/patched/results.tsv
-counts=$(awk -F'\t' 'NR > 1 { p += $2 == "PASS"; f += $2 == "FAIL"; s += $2 == "SKIP" || $2 == "XFAIL" }
-	END { if (NR > 1) printf "%d passed, %d failed, %d skipped", p, f, s }' "$tsv" 2>/dev/null || true)
+counts=$(tsv_counts "$tsv" 2>/dev/null || true)
 if [ "$rc" -ne 0 ] || [ -z "$counts" ] || cut -f2 "$tsv" | grep -qx FAIL; then
 	inmake_failed make "$log" "verdict: ${counts:-no results.tsv}"
 fi
-verdict=$(grep -E '^\[ptj\] verdict for patched on Linux [0-9.]+: ' "$log" | tail -n1 || true)
+inner_ver=$(sed -n 2p "$clone/build/base.stamp" 2>/dev/null || true)
 missed=$(missing_cmds | xargs)
 [ -z "$missed" ] || warn "fresh Debian 12: the run passed, but these were not found: $missed (see $ldir)"
 
@@ -230,14 +231,15 @@ missed=$(missing_cmds | xargs)
 # provided both built the same base: the root fetches the newest linux-source package of
 # kernel/base's suite, and when the registry has a newer one than the host's build area was made
 # from, the objects differ legitimately and the hit rate says nothing about the build.
-cc=$(grep -E '^\[ptj\] ccache for this build: ' "$log" | tail -n1 || true)
-read -r hits misses < <(sed -nE 's/.*: ([0-9]+) hits, ([0-9]+) misses.*/\1 \2/p' <<<"$cc") || true
-[ -n "${hits:-}" ] || die "fresh Debian 12: no '[ptj] ccache for this build' line in the inner run" "$log"
+status=$clone/build/logs/patched/build-status.tsv
+hits=$(awk -F'\t' '$1 == "ccache_hits" { print $2 }' "$status" 2>/dev/null || true)
+misses=$(awk -F'\t' '$1 == "ccache_misses" { print $2 }' "$status" 2>/dev/null || true)
+[ -n "$hits" ] && [ -n "$misses" ] || die "fresh Debian 12: the inner kernel build left no ccache counts in ${status#"$root"}" "$log"
 pct=$((hits + misses > 0 ? 100 * hits / (hits + misses) : 0))
-inner_base=$(sed -nE 's/^\[ptj\] base: Linux ([0-9.]+ \(.*\)), base commit ([0-9a-f]+)$/\2 \1/p' "$log" | tail -n1)
+inner_base=$(git -C "$clone/build/base-$inner_ver" rev-parse base 2>/dev/null || true)
 host_base=$(base_git rev-parse base 2>/dev/null || true)
-if [ -n "$inner_base" ] && [ "${inner_base%% *}" != "$host_base" ]; then
-	warn "fresh Debian 12: the root built base ${inner_base#* }, ${inner_base%% *}; the host's build area has ${host_base:-none}: ccache hit rate $pct% not judged"
+if [ -n "$inner_base" ] && [ "$inner_base" != "$host_base" ]; then
+	warn "fresh Debian 12: the root built base $inner_ver, $inner_base; the host's build area has ${host_base:-none}: ccache hit rate $pct% not judged"
 elif [ "$pct" -lt "$min_hit" ]; then
 	die "fresh Debian 12: the inner kernel build hit the host's ccache only $pct% ($hits hits, $misses misses; want >= $min_hit%, FRESH_MIN_HITRATE): compiler or command lines differ" "$log"
 fi
@@ -254,11 +256,11 @@ if [ -n "$checks" ]; then
 fi
 
 inroot "$ldir/autoclean.log" "apt-get autoclean -qq" || true # drop superseded debs from the cache
-if [ "${FRESH_KEEP:-0}" = 1 ]; then
+if [ "$FRESH_KEEP" = 1 ]; then
 	cleanup
 	say "fresh root kept: $root"
 else
 	step "removing the fresh root" remove_root
 fi
-say "fresh: ${verdict#\[ptj\] } [${counts}]; ccache $hits hits, $misses misses ($pct%)"
+say "fresh: verdict for patched on Linux $inner_ver: PASS [${counts}]; ccache $hits hits, $misses misses ($pct%)"
 say "check-fresh: PASS in $(fmt_secs $(($(date +%s) - t0))) (first line $(fmt_secs $t_first), make $(fmt_secs $t_make), quick checks $(fmt_secs $t_checks); packages cached in $cache/apt, $(du -sh "$cache/apt" | cut -f1))"

@@ -36,9 +36,8 @@ record)
 		PTJ_CHECK_RESULTS=$out/results-$t.tsv "$PTJ_TOP/tools/checks/check.sh" "$t" || rc=$?
 		secs=$(($(date +%s) - s))
 		[ $rc -eq 0 ] || die "make check-long: step '$t' failed after $(fmt_secs $secs); ${rec#"$PTJ_TOP"/} left as it was"
-		counts=$(tail -n +2 "$out/results-$t.tsv" | awk -F'\t' '{ p += $3 == "PASS"; f += $3 == "FAIL"; s += $3 == "SKIP" || $3 == "XFAIL" }
-			END { if (NR) printf "%d passed, %d failed, %d skipped", p, f, s; else printf "see its log" }')
-		rows+=("| $t | PASS | $(fmt_secs $secs) | $counts |")
+		counts=$(tsv_counts "$out/results-$t.tsv")
+		rows+=("| $t | PASS | $(fmt_secs $secs) | ${counts:-see its log} |")
 	done
 	{
 		cat <<EOT

@@ -20,7 +20,7 @@ missing() { printf '%s: FAILED: %s\n' "$prog" "$*"; exit 2; }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pdir=$top/patches/man-pages
-gz=${MANPAGE_GZ:-/usr/share/man/man2/ptrace.2.gz}
+gz=$MANPAGE_GZ
 
 for t in groff man patch gzip; do
 	command -v "$t" >/dev/null 2>&1 ||

@@ -49,6 +49,6 @@ new=$(comm -13 <(sort -u "$vfile") <(sort -u "$sdir/patched.txt"))
 say "sparse: $(wc -l <"$sdir/patched.txt") warning(s) in patched, $(wc -l <"$vfile") in vanilla, $(printf '%s' "$new" | grep -c . || true) new"
 if [ -n "$new" ]; then
 	printf '%s\n' "$new" | sed 's/^/[ptj] sparse new: /'
-	[ "${SPARSE_FATAL:-1}" = 1 ] && die "sparse: new warnings in the patched tree (log: $(log_dir patched)/sparse.log)"
+	[ "$SPARSE_FATAL" = 1 ] && die "sparse: new warnings in the patched tree (log: $(log_dir patched)/sparse.log)"
 fi
 say "check-sparse: no new sparse warnings in $objs"

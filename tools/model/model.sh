@@ -14,7 +14,8 @@
 # make check-model: MAXREQ=4 and one signal of each kind, states stored exactly (-DCOLLAPSE);
 # make model-long (--long): MAXREQ=5, two SIGSTOPs and two SIGCONTs, bitstate (-DBITSTATE).
 # Writes BUILD/model[-long]/results.tsv (run, kernel, property, expected, result, states, depth,
-# memory MB, seconds, bounds), a summary of each counterexample in trails/<run>.txt, and the
+# memory MB, seconds, bounds), the same runs as tests in the verdict's format in
+# build/logs/model[-long]/results.tsv, a summary of each counterexample in trails/<run>.txt, and the
 # raw SPIN output of each run in work/<run>/; the last line is "check-model: ok ..." or the
 # cause.
 . "$(dirname "$0")/../lib.sh"
@@ -44,6 +45,10 @@ rm -rf "$out/work" "$out/trails"
 mkdir -p "$out/work" "$out/trails"
 res=$out/results.tsv
 printf 'run\tkernel\tproperty\texpected\tresult\tstates\tdepth\tmemory_mb\tseconds\tbounds\n' >"$res"
+# Each run as a test, in the verdict's format (make check gathers it).
+vres=$PTJ_LOGS/$name/results.tsv
+mkdir -p "$(dirname "$vres")"
+printf 'test\tstatus\treason\n' >"$vres"
 t0=$(date +%s)
 
 # 1. Citations
@@ -111,9 +116,9 @@ spin_run() {
 	say "model: $(printf '%-36s %-26s %-34s' "$run" "expect $expect${prop:+ ($prop)}" "$result") $states states, depth $depth, $mem MB, $secs s"
 	if [ $ok = 1 ]; then
 		failed+=("$run")
-		[ -z "${PTJ_RESULTS_ALL:-}" ] || printf 'model\t%s\tFAIL\texpected %s, got %s\n' "$run" "$expect" "$result" >>"$PTJ_RESULTS_ALL"
+		printf '%s\tFAIL\texpected %s, got %s\n' "$run" "$expect" "$result" >>"$vres"
 	else
-		[ -z "${PTJ_RESULTS_ALL:-}" ] || printf 'model\t%s\tPASS\t\n' "$run" >>"$PTJ_RESULTS_ALL"
+		printf '%s\tPASS\t\n' "$run" >>"$vres"
 	fi
 }
 

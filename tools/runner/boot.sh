@@ -1,23 +1,19 @@
 #!/usr/bin/env bash
 # tools/runner/boot.sh KERNEL: boot the kernel image of KERNEL with its initramfs (image_path,
 # initramfs_path of tools/lib.sh) under QEMU, no disk; the serial console goes to console_log.
-# Settings from tools/runner/run.sh (its options):
-#   ARCH          x86_64 (default) | arm64 (-M virt -cpu cortex-a57) | sparc64 (-M sun4u, 1 CPU)
-#   ACCEL         tcg (default) | kvm | auto (bounded KVM probe boot, falls back to TCG); x86_64 only
-#   BOOT_TIMEOUT  seconds for the whole guest run (default 900)
-#   STEPS         guest steps, comma separated (default kselftest): ptj.steps=
+# Settings from tools/runner/run.sh (its options; defaults: PTJ_SETTINGS of tools/lib.sh):
+#   ARCH          x86_64 | arm64 (-M virt -cpu cortex-a57) | sparc64 (-M sun4u, 1 CPU)
+#   ACCEL         tcg | kvm | auto (bounded KVM probe boot, falls back to TCG); x86_64 only
+#   BOOT_TIMEOUT  seconds for the whole guest run
+#   STEPS         guest steps, comma separated: ptj.steps=
 #   APPEND        extra kernel command line
-#   SMP, MEM      vCPUs (2) and memory (1G)
+#   SMP, MEM      vCPUs (PTJ_SMP of the architecture table) and memory
 # Exit: 0 if QEMU ended by itself (the verdict decides about the content), 3 on timeout,
 # 1 on other errors.
 . "$(dirname "$0")/../lib.sh"
 
 kernel=${1:?usage: boot.sh KERNEL}
-ACCEL=${ACCEL:-tcg}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
-STEPS=${STEPS:-kselftest}
 SMP=$PTJ_SMP
-MEM=${MEM:-1G}
 rname=$(run_name "$kernel")
 bz=$(image_path "$kernel")
 initrd=$(initramfs_path "$kernel")

@@ -5,6 +5,7 @@
 #           [<SANITIZER>.config]; make olddefconfig; then every line of the fragments must be in .config.
 #   ARCH=arm64|sparc64: cross-built with Debian's cross compiler, in <tree>/.out-<arch>.
 #   The fragments' hash is stored in the O= dir: a change means a fresh config and clean build.
+#   The build's ccache hits and misses: build-status.tsv in the tree's log dir (key, value).
 . "$(dirname "$0")/../lib.sh"
 
 config_only=0
@@ -85,5 +86,6 @@ read -r h1 m1 < <(ccache_stats)
 h=$((h1 - h0)) m=$((m1 - m0))
 [ $((h + m)) -gt 0 ] && pct=$((100 * h / (h + m))) || pct=0
 say "ccache for this build: $h hits, $m misses ($pct% hit rate); cache: $CCACHE_DIR"
+printf 'key\tvalue\nccache_hits\t%s\nccache_misses\t%s\n' "$h" "$m" >"$ldir/build-status.tsv"
 [ -f "$out/$PTJ_IMAGE" ] || die "no $PTJ_IMAGE after build of $name" "$log"
 say "kernel: $out/$PTJ_IMAGE ($(cat "$out/include/config/kernel.release"), $ARCH)"

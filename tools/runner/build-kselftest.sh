@@ -39,15 +39,14 @@ step "building kselftests (ptrace) of the $tree tree for $ARCH" run_logged "$log
 	die "kselftest build (ptrace) of $tree failed" "$log"
 
 # The stress test includes kselftest.h and selftests/ptrace/jobctl.h of the same tree; built
-# like the kselftests (static, -std=c99, the tree's uapi headers), for ARCH. A tree without
+# with ptj_cc (tools/lib.sh) and the tree's uapi headers, for ARCH. A tree without
 # jobctl.h (check-bisect before the series' first selftest patch) gets no stress test.
 if [ ! -f "$src/tools/testing/selftests/ptrace/jobctl.h" ]; then
 	say "no tools/testing/selftests/ptrace/jobctl.h in the $tree tree: jobctl_stress not built"
 else
 	stress() {
-		"${PTJ_CROSS}gcc" -std=c99 -pthread -Wall -static -I"$src/tools/testing/selftests" \
-			-I"$src/tools/testing/selftests/ptrace" -isystem "$out/usr/include" \
-			-o "$inst/ptrace/jobctl_stress" "$PTJ_TOP/tools/tests/jobctl_stress.c"
+		ptj_cc -I"$src/tools/testing/selftests" -I"$src/tools/testing/selftests/ptrace" \
+			-isystem "$out/usr/include" -o "$inst/ptrace/jobctl_stress" "$PTJ_TOP/tools/tests/jobctl_stress.c"
 	}
 	step "building tools/tests/jobctl_stress.c into $tree's ptrace kselftests" run_logged "$log" stress ||
 		die "jobctl_stress build against the $tree tree failed" "$log"
@@ -68,9 +67,8 @@ if [ "$ARCH" = x86_64 ] && [ $m32 = 1 ]; then
 	rm -rf "$inst32"
 
 	compat() {
-		local d=$inst/ptrace_compat cc=(gcc -std=gnu99 -O2 -Wall -Werror -pthread -static
-			-I"$src/tools/testing/selftests" -I"$src/tools/testing/selftests/ptrace"
-			-isystem "$out/usr/include")
+		local d=$inst/ptrace_compat cc=(ptj_cc -I"$src/tools/testing/selftests"
+			-I"$src/tools/testing/selftests/ptrace" -isystem "$out/usr/include")
 		mkdir -p "$d"
 		"${cc[@]}" -o "$d/jobctl_compat" "$PTJ_TOP/tools/tests/jobctl_compat.c" &&
 			"${cc[@]}" -m32 -o "$d/jobctl_compat_32" "$PTJ_TOP/tools/tests/jobctl_compat.c" &&

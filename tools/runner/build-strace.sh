@@ -29,7 +29,7 @@ ptj_lock
 STRACE_DEB_VERSION=6.1-0.1
 pdir=$PTJ_TOP/patches/strace
 sums=$pdir/debian-source.sha256
-check=${STRACE_CHECK:-1}
+check=$STRACE_CHECK
 name=strace
 patches=()
 case ${1:-} in

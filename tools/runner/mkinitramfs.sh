@@ -39,8 +39,8 @@ if [ "$ARCH" = x86_64 ]; then
 else
 	ilog=$(log_dir "$kernel")/init.log
 	mkdir -p "$(dirname "$ilog")"
-	"${PTJ_CROSS}gcc" -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$root/init" \
-		"$PTJ_TOP/tools/guest/init.c" >"$ilog" 2>&1 || die "cannot build the $ARCH guest init" "$ilog"
+	ptj_cc -o "$root/init" "$PTJ_TOP/tools/guest/init.c" >"$ilog" 2>&1 ||
+		die "cannot build the $ARCH guest init" "$ilog"
 	ln -s /init "$root/bin/true"
 	ln -s /init "$root/bin/sleep"
 fi

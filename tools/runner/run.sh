@@ -3,27 +3,30 @@
 # and check-bisect all run it; see usage() for the options.
 
 usage() {
-	cat <<EOF
+	(
+		. "$(dirname "$0")/../lib.sh"
+		cat <<EOF
 usage: tools/runner/run.sh [OPTION...]
 
 Build one kernel, boot it under QEMU with the kselftests and guest steps, judge the console.
 Stages: deps, base, test trees, kernel, kselftests, initramfs, boot, verdict.
 
-  -k, --kernel NAME   patched (default) | vanilla | mutant-NAME (kernel/mutants/NAME.patch)
+  -k, --kernel NAME   $(ptj_default KERNEL) (default) | vanilla | mutant-NAME (kernel/mutants/NAME.patch)
                       | variant-NAME (kernel/variants/NAME.patch) | devtree (build/devtree,
                       as it is) | bisect (the check-bisect tree, as check-bisect left it)
-  -a, --arch ARCH     x86_64 (default) | arm64 | sparc64
+  -a, --arch ARCH     x86_64 | arm64 | sparc64 (default $(ptj_default ARCH))
       --sanitizer S   kasan | kcsan: a KASAN or KCSAN build (own build dir, own logs)
-  -s, --steps LIST    guest steps, comma separated (default kselftest; tools/guest/steps/)
+  -s, --steps LIST    guest steps, comma separated (default $(ptj_default STEPS); tools/guest/steps/)
       --tests TREE    whose kselftests the guest runs (default: the patched tree's; devtree
                       and bisect: their own)
       --no-m32        leave out the 32-bit collections ptrace_32 and ptrace_compat
       --append ARGS   extra kernel command line
       --bin FILE      an extra static binary for the guest's /ptj/bin (repeatable)
-      --accel A       tcg (default) | kvm | auto (30 s KVM probe, else TCG); x86_64 only
+      --accel A       tcg | kvm | auto (30 s KVM probe, else TCG; default $(ptj_default ACCEL));
+                      x86_64 only
       --smp N         guest vCPUs (default 2; sparc64 1)
-      --mem SIZE      guest memory (default 1G)
-      --timeout SECS  the whole guest run (default 900)
+      --mem SIZE      guest memory (default $(ptj_default MEM))
+      --timeout SECS  the whole guest run (default $(ptj_default BOOT_TIMEOUT))
       --build-only    stop before the boot
       --verdict-only  judge the last guest run of this kernel again
   -h, --help          this text
@@ -32,10 +35,13 @@ Results, in build/logs/<kernel>[-<arch>][-<sanitizer>]/: console.log, verdict.tx
 text), results.tsv (test, status, reason). The last line is the verdict with the base version,
 or a one-line cause with the log path. Exit 0 only if the verdict is PASS.
 EOF
+	)
 }
 
-KERNEL=patched ARCH=x86_64 SANITIZER= STEPS=kselftest APPEND= GUEST_BINS= ACCEL=tcg SMP= MEM=1G
-BOOT_TIMEOUT=900
+# Options only: the settings of the environment do not count here; what no option sets gets
+# its default from tools/lib.sh (PTJ_SETTINGS).
+unset KERNEL ARCH SANITIZER STEPS ACCEL SMP MEM BOOT_TIMEOUT
+APPEND= GUEST_BINS=
 testtree= mode=all m32=()
 opts=$(getopt -o k:a:s:h -l kernel:,arch:,sanitizer:,steps:,tests:,no-m32,append:,bin:,accel:,smp:,mem:,timeout:,build-only,verdict-only,help \
 	-n run.sh -- "$@") || { usage >&2; exit 2; }
@@ -79,10 +85,6 @@ verdict() {
 	[ ! -e "$(tree_dir patched)/.git" ] || series=(--series-tree "$(tree_dir patched)")
 	"$PTJ_TOP/tools/verdict/verdict.py" --arch "$ARCH" --cpus "$PTJ_SMP" --tsv "$(results_tsv "$KERNEL")" \
 		"${series[@]}" "$(console_log "$KERNEL")" | tee "$(verdict_txt "$KERNEL")" || rc=$?
-	# make check's total: every run's rows, with the run's name.
-	if [ -n "${PTJ_RESULTS_ALL:-}" ]; then
-		sed "1d; s/^/$(run_name "$KERNEL")\t/" "$(results_tsv "$KERNEL")" >>"$PTJ_RESULTS_ALL"
-	fi
 	return $rc
 }
 

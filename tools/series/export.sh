@@ -51,7 +51,7 @@ if [ "$n" -gt 0 ]; then
 		-c format.suffix=.patch -c format.numbered=auto -c format.coverLetter=true \
 		-c format.useAutoBase=false -c format.outputDirectory= -c format.encodeEmailHeaders=true \
 		format-patch -q --cover-letter --zero-commit --no-signature --no-thread --no-to --no-cc --no-add-header --base="$base" \
-		"${prefix[@]}" ${FORMAT_PATCH_OPTS:-} -o "$tmp" base..$rev >/dev/null ||
+		"${prefix[@]}" $FORMAT_PATCH_OPTS -o "$tmp" base..$rev >/dev/null ||
 		die "git format-patch failed in $dir"
 	cl=$tmp/0000-cover-letter.patch
 	[ -f "$cl" ] || die "format-patch wrote no cover letter"

@@ -172,18 +172,6 @@
 #include "kselftest.h"
 #include "jobctl.h"
 
-/*
- * The request that detaches.  jobctl.h brings <linux/ptrace.h>, whose
- * PTRACE_DETACH is the generic 17; on sparc that number is
- * PTRACE_WRITEDATA and detaching is PTRACE_SPARC_DETACH (11), as in the
- * jobctl selftest.
- */
-#ifdef PTRACE_SPARC_DETACH
-#define DETACH_REQUEST		PTRACE_SPARC_DETACH
-#else
-#define DETACH_REQUEST		PTRACE_DETACH
-#endif
-
 #define MAX_PROCS		16
 #define MAX_THREADS		16
 #define NSEC_PER_USEC		1000LL
