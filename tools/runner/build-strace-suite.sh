@@ -21,11 +21,12 @@
 #                                   ptrace-stop/job-control/attach/detach part, by the rule below)
 #        /lib64, /lib/x86_64-linux-gnu  the host's ld.so and every library these programs load
 #
-# The jobctl rule (make check's part): a test is in it when its script, or the source of a
-# program the script runs (tests/NAME.c), matches the regular expression $jobctl_re below: it
-# attaches (-p), detaches, uses the interrupt/stop machinery, or sends or receives SIGSTOP,
-# SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT. Gen tests (NAME.gen.test, one decoding check each) are judged
-# by their program's source.
+# The jobctl rule (make check's part): a test is in it when its script matches $script_re
+# below (it attaches with -p, checks strace's attach/detach messages, sets -I/--interruptible,
+# or stops or continues a process with kill), or the source of its program (tests/NAME.c)
+# matches $source_re (it sends, blocks or waits for SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+# SIGCONT, or makes a ptrace attach/seize/interrupt/listen/detach request). A gen test
+# (NAME.gen.test, one decoding check each) is judged by its program's source only.
 #
 # Incremental: nothing is redone when the source, patches/strace/, this script and the host
 # packages copied are unchanged. Own lock: build/strace-suite/.lock. Logs:
@@ -50,7 +51,8 @@ flock -n 7 || { say "another build-strace-suite.sh runs: waiting for it"; flock 
 # The tools the test scripts run, besides the test programs and strace.
 tools=(sed grep gawk diff cmp find xargs unshare dash)
 mapfile -t coreutils < <(dpkg -L coreutils | grep '^/usr/bin/.')
-jobctl_re='(^|[^[:alnum:]_])-p[[:space:]]|-p *"?\$|detach|attach|PTRACE_(SEIZE|INTERRUPT|LISTEN|ATTACH|DETACH)|SIG(STOP|TSTP|TTIN|TTOU|CONT)|kill -(STOP|CONT|TSTP)|--interruptible|-I[1-4]'
+script_re='(^|[^[:alnum:]_])-p[[:space:]]|-p *"?\$|detach|attach|kill -(STOP|CONT|TSTP|TTIN|TTOU)|--interruptible|-I[1-4]'
+source_re='SIG(STOP|TSTP|TTIN|TTOU|CONT)|PTRACE_(SEIZE|INTERRUPT|LISTEN|ATTACH|DETACH)'
 opts=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
 	--without-libiberty --without-libselinux --disable-gcc-Werror)
 shopt -s nullglob
@@ -61,11 +63,21 @@ verify() { [ -d "$dl" ] && (cd "$dl" && sha256sum --quiet -c "$sums") >/dev/null
 verify || STRACE_CHECK=0 "$PTJ_TOP/tools/runner/build-strace.sh"
 verify || die "Debian's strace source in $dl does not match ${sums#"$PTJ_TOP"/}"
 
+# Two stamps: the build (steps 1-2: source, patches, options, compiler) and the overlay (step 3:
+# the build, this script, the host packages copied into it).
+recipe=1 # steps 1-2 of this script: bump when they change
+bstamp=$(
+	{
+		cat "$sums"
+		echo "recipe $recipe ${opts[*]}"
+		for p in "${patches[@]}"; do sha256sum <"$p"; done
+		dpkg-query -W gcc-12 libc6-dev
+	} | sha
+)
 stamp=$(
 	{
-		cat "$sums" "$0"
-		echo "${opts[*]}"
-		for p in "${patches[@]}"; do sha256sum <"$p"; done
+		echo "$bstamp"
+		cat "$0"
 		dpkg-query -W libc6 coreutils sed grep gawk diffutils findutils util-linux dash
 	} | sha
 )
@@ -74,10 +86,15 @@ if [ -f "$root/$suite/lists/all" ] && [ "$(cat "$top/stamp" 2>/dev/null)" = "$st
 	exit 0
 fi
 rm -f "$top/stamp"
+rm -rf "$root"
+if [ -x "$obj/src/strace" ] && [ "$(cat "$top/stamp-build" 2>/dev/null)" = "$bstamp" ]; then
+	say "strace-suite: the build is up to date ($obj)"
+else
+rm -f "$top/stamp-build"
 
 # --- 1. source --------------------------------------------------------------------------------
 : >"$logs/unpack.log"
-rm -rf "$src" "$obj" "$root"
+rm -rf "$src" "$obj"
 run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
 	die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
 xlat=()
@@ -106,6 +123,8 @@ step "strace-suite: the test programs (make -C tests check TESTS=)" run_logged "
 	make -C "$obj/tests" -j"$JOBS" check TESTS= ||
 	die "strace's test programs failed to build" "$logs/build.log"
 exec 9>&-
+echo "$bstamp" >"$top/stamp-build"
+fi
 
 # --- 3. the overlay ---------------------------------------------------------------------------
 : >"$logs/root.log"
@@ -134,16 +153,17 @@ make -s -C "$obj/tests" -f Makefile -f - ptj-print-tests <<<$'ptj-print-tests:\n
 while read -r t; do
 	name=${t%.test}
 	name=${name%.gen}
-	files=("$g/tests/$t")
-	[ -f "$g/tests/$name.c" ] && files+=("$g/tests/$name.c")
-	[[ $t == *.gen.test ]] && files=("$g/tests/$name.c")
-	[ -f "${files[0]}" ] || continue
-	grep -qE -- "$jobctl_re" "${files[@]}" && echo "$t"
+	if [[ $t != *.gen.test ]] && grep -qE -- "$script_re" "$g/tests/$t"; then
+		echo "$t"
+	elif [ -f "$g/tests/$name.c" ] && grep -qE -- "$source_re" "$g/tests/$name.c"; then
+		echo "$t"
+	fi
 done <"$g/lists/all" >"$g/lists/jobctl"
 # Libraries: every one ldd names for the ELF files of the overlay, at the host's path.
 mkdir -p "$root/lib64"
 install -m 0755 "$(realpath /lib64/ld-linux-x86-64.so.2)" "$root/lib64/ld-linux-x86-64.so.2"
-find "$g" -type f -perm -u+x -print0 | xargs -0 ldd 2>/dev/null |
+# (ldd fails on the scripts among them: its status says nothing here.)
+find "$g" -type f -perm -u+x -print0 | { xargs -0 ldd 2>/dev/null || true; } |
 	awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u | while read -r l; do
 	mkdir -p "$root$(dirname "$l")"
 	install -m 0755 "$(realpath "$l")" "$root$l"
