@@ -22,11 +22,13 @@
 #        /lib64, /lib/x86_64-linux-gnu  the host's ld.so and every library these programs load
 #
 # The jobctl rule (make check's part): a test is in it when its script matches $script_re
-# below (it attaches with -p, checks strace's attach/detach messages, sets -I/--interruptible,
-# or stops or continues a process with kill), or the source of its program (tests/NAME.c)
-# matches $source_re (it sends, blocks or waits for SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
-# SIGCONT, or makes a ptrace attach/seize/interrupt/listen/detach request). A gen test
-# (NAME.gen.test, one decoding check each) is judged by its program's source only.
+# below (strace attaches to a running process: -p PID, or -D, whose tracer attaches to its
+# grandparent; or the script checks strace's attached/detached messages, or stops or continues
+# a process with kill), or the source of its program (tests/NAME.c) matches $source_re (it
+# sends, blocks or waits for SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT, or makes a ptrace
+# attach/seize/interrupt/listen/detach request). A gen test (NAME.gen.test, one decoding check
+# each) is judged by its program's source only. Out: the option-parsing tests (scripts that
+# source syntax.sh: strace exits before it traces anything).
 #
 # Incremental: nothing is redone when the source, patches/strace/, this script and the host
 # packages copied are unchanged. Own lock: build/strace-suite/.lock. Logs:
@@ -50,8 +52,8 @@ flock -n 7 || { say "another build-strace-suite.sh runs: waiting for it"; flock 
 
 # The tools the test scripts run, besides the test programs and strace.
 tools=(sed grep gawk diff cmp find xargs unshare dash)
-mapfile -t coreutils < <(dpkg -L coreutils | grep '^/usr/bin/.')
-script_re='(^|[^[:alnum:]_])-p[[:space:]]|-p *"?\$|detach|attach|kill -(STOP|CONT|TSTP|TTIN|TTOU)|--interruptible|-I[1-4]'
+mapfile -t coreutils < <(dpkg -L coreutils | grep -E '^(/usr)?/bin/.')
+script_re='-p *"?\$|(^|[[:space:]])-D+([[:space:]]|$)|--daemonize|Process [^ ]* (attached|detached)|kill -(STOP|CONT|TSTP|TTIN|TTOU)'
 source_re='SIG(STOP|TSTP|TTIN|TTOU|CONT)|PTRACE_(SEIZE|INTERRUPT|LISTEN|ATTACH|DETACH)'
 opts=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
 	--without-libiberty --without-libselinux --disable-gcc-Werror)
@@ -153,7 +155,8 @@ make -s -C "$obj/tests" -f Makefile -f - ptj-print-tests <<<$'ptj-print-tests:\n
 while read -r t; do
 	name=${t%.test}
 	name=${name%.gen}
-	if [[ $t != *.gen.test ]] && grep -qE -- "$script_re" "$g/tests/$t"; then
+	if [[ $t != *.gen.test ]] && grep -qE -- "$script_re" "$g/tests/$t" &&
+		! grep -q 'syntax\.sh' "$g/tests/$t"; then
 		echo "$t"
 	elif [ -f "$g/tests/$name.c" ] && grep -qE -- "$source_re" "$g/tests/$name.c"; then
 		echo "$t"
