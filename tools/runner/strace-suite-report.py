@@ -60,6 +60,13 @@ def parse(logs):
     return res, secs, ended
 
 
+def group_key(why):
+    """A reason without what differs between tests of one kind: the program's name in
+    "../PROG exited with code 77: MESSAGE", the syscall in "undefined: __NR_X"."""
+    why = re.sub(r"^\.\./\S+ exited with code 77: ", "", why or "(no reason printed)")
+    return re.sub(r"__NR_\w+", "__NR_...", why)
+
+
 def fmt(s):
     return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
 
@@ -70,6 +77,7 @@ def main():
     ap.add_argument("--commit", required=True)
     ap.add_argument("--doc")
     ap.add_argument("--tsv")
+    ap.add_argument("--part", help="the runs covered only this part of the suite (said in the doc)")
     a = ap.parse_args()
     runs = {}
     for r in a.run:
@@ -100,7 +108,8 @@ def main():
     diff = [n for n in names if p.get(n, na)[0] != v.get(n, na)[0]]
     regress = [n for n in diff if v.get(n, na)[0] == "PASS"]
     out = [BEGIN, "",
-           f"Last run on commit {a.commit}, strace 6.1-0.1 + patches/strace/, {len(names)} tests:", "",
+           f"Last run on commit {a.commit}, strace 6.1-0.1 + patches/strace/, {len(names)} tests"
+           + (f" ({a.part} only, a sample of the suite)" if a.part else "") + ":", "",
            f"- patched: {count(p)}; guest time {fmt(ps)}",
            f"- vanilla: {count(v)}; guest time {fmt(vs)}", "",
            f"Per test: Documentation/strace-suite.tsv. Differences between the kernels: {len(diff)}"
@@ -117,7 +126,7 @@ def main():
         groups = collections.defaultdict(list)
         for n in names:
             if p.get(n, na)[0] == status and v.get(n, na)[0] == status:
-                groups[p[n][1] or "(no reason printed)"].append(n)
+                groups[group_key(p[n][1])].append(n)
         if not groups:
             continue
         out += [f"{title}:", ""]

@@ -11,6 +11,8 @@
 # Consoles are kept in build/strace-suite/results/<kernel>-<shard>.console.log.
 #
 #   STRACE_SUITE_SHARDS=2     boots per kernel
+#   STRACE_SUITE_ONLY=        only these shards (e.g. 1: a sample, test k with k mod N = 1);
+#                             the results part then says so
 #   STRACE_SUITE_KERNELS="patched vanilla"
 #   STRACE_SUITE_APPEND=      more kernel command line (ptj.strace_only=NAME,... for a rerun)
 #   STRACE_SUITE_DOC=1        0: leave Documentation/ alone, print the comparison only
@@ -29,7 +31,7 @@ t0=$(date +%s)
 args=()
 for k in $kernels; do
 	logs=()
-	for i in $(seq 1 "$shards"); do
+	for i in ${STRACE_SUITE_ONLY:-$(seq 1 "$shards")}; do
 		say "strace-suite: $k, shard $i/$shards"
 		"$R/run.sh" --kernel "$k" --steps strace-suite --overlay "$BUILD/strace-suite/root" \
 			--mem 2G --timeout 10800 \
@@ -45,6 +47,7 @@ for k in $kernels; do
 done
 o=()
 [ "$doc" = 0 ] || o=(--doc "$PTJ_TOP/Documentation/strace-suite.md" --tsv "$PTJ_TOP/Documentation/strace-suite.tsv")
+[ -z "${STRACE_SUITE_ONLY:-}" ] || o+=(--part "shard(s) ${STRACE_SUITE_ONLY} of $shards")
 rc=0
 "$R/strace-suite-report.py" --commit "$(git -C "$PTJ_TOP" rev-parse --short=12 HEAD)" "${o[@]}" "${args[@]}" || rc=$?
 el=$(fmt_secs $(($(date +%s) - t0)))
