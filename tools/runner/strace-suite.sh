@@ -18,6 +18,8 @@
 #   STRACE_SUITE_DOC=1        0: leave Documentation/ alone, print the comparison only
 . "$(dirname "$0")/../lib.sh"
 [ "$ARCH" = x86_64 ] || die "make strace-suite: x86_64 only"
+# One lock for all the boots: no other run may replace a kernel's logs or image in between.
+ptj_lock
 shards=${STRACE_SUITE_SHARDS:-2}
 kernels=${STRACE_SUITE_KERNELS:-patched vanilla}
 doc=${STRACE_SUITE_DOC:-1}
