@@ -92,40 +92,40 @@ rm -rf "$root"
 if [ -x "$obj/src/strace" ] && [ "$(cat "$top/stamp-build" 2>/dev/null)" = "$bstamp" ]; then
 	say "strace-suite: the build is up to date ($obj)"
 else
-rm -f "$top/stamp-build"
+	rm -f "$top/stamp-build"
 
-# --- 1. source --------------------------------------------------------------------------------
-: >"$logs/unpack.log"
-rm -rf "$src" "$obj"
-run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
-	die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
-xlat=()
-for p in "${patches[@]}"; do
-	run_logged "$logs/unpack.log" patch -d "$src" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
-		die "${p#"$PTJ_TOP"/} does not apply to strace $STRACE_DEB_VERSION" "$logs/unpack.log"
-	while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
-done
-for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
-	(cd "$src" && run_logged "$logs/unpack.log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
-		die "src/xlat/gen.sh $f.in failed" "$logs/unpack.log"
-done
+	# --- 1. source ------------------------------------------------------------------------------
+	: >"$logs/unpack.log"
+	rm -rf "$src" "$obj"
+	run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
+		die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
+	xlat=()
+	for p in "${patches[@]}"; do
+		run_logged "$logs/unpack.log" patch -d "$src" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
+			die "${p#"$PTJ_TOP"/} does not apply to strace $STRACE_DEB_VERSION" "$logs/unpack.log"
+		while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
+	done
+	for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
+		(cd "$src" && run_logged "$logs/unpack.log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
+			die "src/xlat/gen.sh $f.in failed" "$logs/unpack.log"
+	done
 
-# --- 2. configure, build (under the machine-wide build lock) ----------------------------------
-{ exec 9>>"$PTJ_BUILD_LOCK"; } 2>/dev/null || exec 9<"$PTJ_BUILD_LOCK"
-flock -n 9 || { say "another build holds $PTJ_BUILD_LOCK: waiting for it"; flock 9; }
-mkdir -p "$obj"
-: >"$logs/configure.log"
-configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache gcc"); }
-step "strace-suite: configure (${opts[*]})" run_logged "$logs/configure.log" configure ||
-	die "strace configure failed" "$logs/configure.log"
-: >"$logs/build.log"
-step "strace-suite: make -C src" run_logged "$logs/build.log" make -C "$obj/src" -j"$JOBS" ||
-	die "strace build failed" "$logs/build.log"
-step "strace-suite: the test programs (make -C tests check TESTS=)" run_logged "$logs/build.log" \
-	make -C "$obj/tests" -j"$JOBS" check TESTS= ||
-	die "strace's test programs failed to build" "$logs/build.log"
-exec 9>&-
-echo "$bstamp" >"$top/stamp-build"
+	# --- 2. configure, build (under the machine-wide build lock) ------------------------------
+	{ exec 9>>"$PTJ_BUILD_LOCK"; } 2>/dev/null || exec 9<"$PTJ_BUILD_LOCK"
+	flock -n 9 || { say "another build holds $PTJ_BUILD_LOCK: waiting for it"; flock 9; }
+	mkdir -p "$obj"
+	: >"$logs/configure.log"
+	configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache gcc"); }
+	step "strace-suite: configure (${opts[*]})" run_logged "$logs/configure.log" configure ||
+		die "strace configure failed" "$logs/configure.log"
+	: >"$logs/build.log"
+	step "strace-suite: make -C src" run_logged "$logs/build.log" make -C "$obj/src" -j"$JOBS" ||
+		die "strace build failed" "$logs/build.log"
+	step "strace-suite: the test programs (make -C tests check TESTS=)" run_logged "$logs/build.log" \
+		make -C "$obj/tests" -j"$JOBS" check TESTS= ||
+		die "strace's test programs failed to build" "$logs/build.log"
+	exec 9>&-
+	echo "$bstamp" >"$top/stamp-build"
 fi
 
 # --- 3. the overlay ---------------------------------------------------------------------------
