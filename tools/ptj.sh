@@ -43,6 +43,8 @@
 #>   RACES_SECS=%           races: the stress test's duration on each sanitizer kernel
 #>   STRACE_BIN=%           test-strace: use that strace instead of building one
 #>   STRACE_CHECK=%         test-strace: 0 skips strace's own ptrace tests on the host
+#>   STRACE_SUITE_SHARDS=%  strace-suite: boots per kernel (STRACE_SUITE_APPEND: more
+#>                          ptj.* parameters, e.g. ptj.strace_only=NAME,NAME for a rerun)
 #>   PROOF_KERNELS=%        proof: these kernels only (default: patched vanilla mutant-*
 #>                          variant-*)
 #>   BENCH_REPS=%           bench: boots per kernel, alternated ABBA
@@ -68,7 +70,7 @@
 #>
 #> Targets:
 CHECK_DEFAULT="check-deps check-verdict check-static check-export check-docs check-model check-manpage
-	check-long-record test test-stress test-strace check-sparse test-arm64 test-sparc64
+	check-long-record test test-stress test-strace test-strace-jobctl check-sparse test-arm64 test-sparc64
 	test-sparc64-arch-stop check-fresh"
 LONG_DEFAULT="check-bisect test-kasan test-kcsan"
 ALL_TARGETS=()
@@ -179,6 +181,20 @@ t_test-strace() {
 	fi
 	run --steps strace --bin "$(realpath "$bin")"
 }
+#>   test-strace-jobctl     the ptrace-stop/job-control/attach/detach part of strace's own
+#>                          test suite (selected by a rule: tools/runner/build-strace-suite.sh)
+#>                          in the patched guest
+target test-strace-jobctl
+t_test-strace-jobctl() {
+	"$T/runner/deps.sh" --quiet
+	"$T/runner/build-strace-suite.sh"
+	run --steps strace-suite --overlay "$(. "$T/lib.sh" && echo "$BUILD/strace-suite/root")" --mem 2G \
+		--append ptj.strace_list=jobctl
+}
+#>   strace-suite           strace's whole test suite on patched and vanilla (hours in TCG):
+#>                          the comparison into Documentation/strace-suite.md
+target strace-suite
+t_strace-suite() { "$T/runner/strace-suite.sh"; }
 
 #>   deps                   install the Debian packages (as root) or name them
 target deps

@@ -13,7 +13,11 @@ all=${PTJ_CHECK_RESULTS:-$PTJ_LOGS/check/results.tsv}
 mkdir -p "$(dirname "$all")"
 printf 'run\ttest\tstatus\treason\n' >"$all"
 stamp=$(dirname "$all")/.step-start
-total() { echo "total: $(tsv_counts "$all" || true)"; }
+total() {
+	local c
+	c=$(tsv_counts "$all" || true)
+	echo "total: ${c:-0 passed, 0 failed, 0 skipped}"
+}
 # gather: the results tables written since the step began (the stamp's time).
 gather() {
 	local f

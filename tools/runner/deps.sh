@@ -19,6 +19,7 @@ pkgs=(
 	dpkg-dev                                                          # dpkg-source: tools/runner/build-strace.sh unpacks Debian's strace
 	libc6-dev-i386 lib32gcc-12-dev                                    # gcc -m32: the 32-bit kselftests (not gcc-multilib: it removes the cross compilers)
 	spin                                                              # make check-model: the SPIN model checker (tools/model/)
+	gawk                                                              # make strace-suite: strace's tests run gawk (copied into the guest)
 )
 # shellcheck disable=SC2206
 [ -z "$PTJ_ARCH_PKGS" ] || pkgs+=($PTJ_ARCH_PKGS)

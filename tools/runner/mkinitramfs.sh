@@ -7,6 +7,10 @@
 #   /ptj/kselftest/    the kselftest install of TESTTREE (default patched),
 #   /ptj/bin/          extra guest binaries (in PATH): every file in $BUILD/guest-bins/ and
 #                      every path listed in GUEST_BINS (space separated). Must be static.
+#   overlays           every directory listed in GUEST_OVERLAYS (space separated; run.sh
+#                      --overlay), copied onto the root as it is (dynamic programs may come with
+#                      their libraries: tools/runner/build-strace-suite.sh). An overlay adds, never
+#                      replaces: a file of it that the root already has is an error.
 # ARCH=arm64|sparc64 (no busybox for them in Debian 12): /init is tools/guest/init.c, built
 # static with the cross compiler; it runs the steps kselftest and stress itself.
 . "$(dirname "$0")/../lib.sh"
@@ -63,6 +67,19 @@ for f in "${extra[@]}"; do
 	fi
 	install -m 0755 "$f" "$root/ptj/bin/"
 done
+for d in ${GUEST_OVERLAYS:-}; do
+	[ -d "$d" ] || die "GUEST_OVERLAYS names $d, which is not a directory"
+	# A directory of the overlay may exist in the root (a real one, never a symlink: cp would
+	# follow it out of the root); any other path must not.
+	clash=$(cd "$d" && find . -mindepth 1 | while read -r p; do
+		if [ -L "$root/$p" ] || { [ -e "$root/$p" ] && ! { [ -d "$p" ] && [ -d "$root/$p" ]; }; }; then
+			echo "${p#.}"
+			break
+		fi
+	done)
+	[ -z "$clash" ] || die "overlay $d would replace the guest's $clash"
+	cp -a "$d/." "$root/"
+done
 
 # gen_init_cpio list: fixed owner (root) and mtime, sorted, plus /dev/console for early output.
 list=$gdir/initramfs.list
@@ -84,4 +101,4 @@ list=$gdir/initramfs.list
 img=$(initramfs_path "$kernel")
 "$cpio_tool" -t 946684800 "$list" | gzip -n -6 >"$img.tmp" || die "gen_init_cpio failed on $list"
 mv "$img.tmp" "$img"
-say "initramfs: $img ($(du -h "$img" | cut -f1); steps: $(ls "$root/ptj/steps" | xargs); extra bins: ${#extra[@]})"
+say "initramfs: $img ($(du -h "$img" | cut -f1); steps: $(ls "$root/ptj/steps" | xargs); extra bins: ${#extra[@]}$([ -z "${GUEST_OVERLAYS:-}" ] || echo "; overlays: $GUEST_OVERLAYS"))"

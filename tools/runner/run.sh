@@ -22,6 +22,8 @@ Stages: deps, base, test trees, kernel, kselftests, initramfs, boot, verdict.
       --no-m32        leave out the 32-bit collections ptrace_32 and ptrace_compat
       --append ARGS   extra kernel command line
       --bin FILE      an extra static binary for the guest's /ptj/bin (repeatable)
+      --overlay DIR   a directory tree copied onto the guest's root (repeatable; adds files,
+                      never replaces one: tools/runner/mkinitramfs.sh)
       --accel A       tcg | kvm | auto (30 s KVM probe, else TCG; default $(ptj_default ACCEL));
                       x86_64 only
       --smp N         guest vCPUs (default 2; sparc64 1)
@@ -41,9 +43,9 @@ EOF
 # Options only: the settings of the environment do not count here; what no option sets gets
 # its default from tools/lib.sh (PTJ_SETTINGS).
 unset KERNEL ARCH SANITIZER STEPS ACCEL SMP MEM BOOT_TIMEOUT
-APPEND= GUEST_BINS=
+APPEND= GUEST_BINS= GUEST_OVERLAYS=
 testtree= mode=all m32=()
-opts=$(getopt -o k:a:s:h -l kernel:,arch:,sanitizer:,steps:,tests:,no-m32,append:,bin:,accel:,smp:,mem:,timeout:,build-only,verdict-only,help \
+opts=$(getopt -o k:a:s:h -l kernel:,arch:,sanitizer:,steps:,tests:,no-m32,append:,bin:,overlay:,accel:,smp:,mem:,timeout:,build-only,verdict-only,help \
 	-n run.sh -- "$@") || { usage >&2; exit 2; }
 eval set -- "$opts"
 while true; do
@@ -56,6 +58,7 @@ while true; do
 	--no-m32) m32=(--no-m32); shift ;;
 	--append) APPEND="$APPEND $2"; shift 2 ;;
 	--bin) GUEST_BINS="$GUEST_BINS $2"; shift 2 ;;
+	--overlay) GUEST_OVERLAYS="$GUEST_OVERLAYS $(realpath "$2")"; shift 2 ;;
 	--accel) ACCEL=$2; shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
 	--mem) MEM=$2; shift 2 ;;
@@ -68,7 +71,7 @@ while true; do
 done
 [ $# -eq 0 ] || { usage >&2; exit 2; }
 # The stages read these (tools/lib.sh, boot.sh, mkinitramfs.sh).
-export KERNEL ARCH SANITIZER STEPS APPEND GUEST_BINS ACCEL SMP MEM BOOT_TIMEOUT
+export KERNEL ARCH SANITIZER STEPS APPEND GUEST_BINS GUEST_OVERLAYS ACCEL SMP MEM BOOT_TIMEOUT
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Compare strace's test suite on two kernels, from the guests' console logs.
+
+usage: strace-suite-report.py --commit C [--doc FILE] [--tsv FILE] \
+           --run patched=LOG[,LOG...] --run vanilla=LOG[,LOG...]
+
+Reads the TAP of tools/guest/steps/strace-suite.sh ("ok N NAME", "ok N NAME # SKIP why",
+"not ok N NAME # why", "not ok N NAME # TODO environment: why") from each console log (one per
+boot; a run split into shards has several), and writes:
+  --tsv   one row per test: test, patched, vanilla, reason (PASS, FAIL, SKIP, ENV = a known
+          environment failure);
+  --doc   the part of Documentation/strace-suite.md between the lines
+          "<!-- strace-suite results: begin -->" and "<!-- strace-suite results: end -->":
+          counts, run times, every difference between the two kernels, failures and skips
+          grouped by reason.
+Exit status 1 if a test passes on vanilla and not on patched (a regression), 2 on bad input
+(a log without the step's end, a test missing from one kernel).
+"""
+import argparse
+import collections
+import re
+import sys
+
+TAP = re.compile(r"^(not ok|ok) \d+ (\S+)(?: # (.*))?$")
+TIME = re.compile(r"^# strace-suite: (\d+) tests in (\d+)s")
+BEGIN = "<!-- strace-suite results: begin -->"
+END = "<!-- strace-suite results: end -->"
+
+
+def parse(logs):
+    res, secs, ended = {}, 0, True
+    for log in logs:
+        inside, done = False, False
+        for line in open(log, errors="replace"):
+            line = line.rstrip("\r\n")
+            if line == "PTJ: step strace-suite begin":
+                inside = True
+                continue
+            if line.startswith("PTJ: step strace-suite end"):
+                inside, done = False, True
+                continue
+            if not inside:
+                continue
+            m = TIME.match(line)
+            if m:
+                secs += int(m.group(2))
+            m = TAP.match(line)
+            if not m:
+                continue
+            ok, name, why = m.group(1) == "ok", m.group(2), m.group(3) or ""
+            if ok and why.startswith("SKIP"):
+                res[name] = ("SKIP", why[4:].strip())
+            elif ok:
+                res[name] = ("PASS", "")
+            elif why.startswith("TODO environment:"):
+                res[name] = ("ENV", why[len("TODO environment:"):].strip())
+            else:
+                res[name] = ("FAIL", why)
+        ended = ended and done
+    return res, secs, ended
+
+
+def group_key(why):
+    """A reason without what differs between tests of one kind: the program's name in
+    "../PROG exited with code 77: MESSAGE", the syscall in "undefined: __NR_X"."""
+    why = re.sub(r"^\.\./\S+ exited with code 77: ", "", why or "(no reason printed)")
+    return re.sub(r"__NR_\w+", "__NR_...", why)
+
+
+def fmt(s):
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", action="append", required=True)
+    ap.add_argument("--commit", required=True)
+    ap.add_argument("--doc")
+    ap.add_argument("--tsv")
+    ap.add_argument("--part", help="the runs covered only this part of the suite (said in the doc)")
+    a = ap.parse_args()
+    runs = {}
+    for r in a.run:
+        k, _, logs = r.partition("=")
+        runs[k] = parse(logs.split(","))
+    if set(runs) != {"patched", "vanilla"}:
+        sys.exit("need --run patched=... and --run vanilla=...")
+    (p, ps, pend), (v, vs, vend) = runs["patched"], runs["vanilla"]
+    bad = []
+    if not pend or not vend:
+        bad.append("a guest run did not reach the end of the strace-suite step")
+    if set(p) != set(v):
+        bad.append(f"tests on one kernel only: {sorted(set(p) ^ set(v))[:10]}")
+    names = sorted(set(p) | set(v))
+    na = ("MISSING", "")
+    if a.tsv:
+        with open(a.tsv, "w") as f:
+            f.write("test\tpatched\tvanilla\treason\n")
+            for n in names:
+                pr, vr = p.get(n, na), v.get(n, na)
+                why = pr[1] if pr[1] == vr[1] or not vr[1] else f"patched: {pr[1]}; vanilla: {vr[1]}"
+                f.write(f"{n}\t{pr[0]}\t{vr[0]}\t{why}\n")
+
+    def count(r):
+        c = collections.Counter(s for s, _ in r.values())
+        return f"{c['PASS']} passed, {c['FAIL']} failed, {c['ENV']} known environment failures, {c['SKIP']} skipped"
+
+    diff = [n for n in names if p.get(n, na)[0] != v.get(n, na)[0]]
+    regress = [n for n in diff if v.get(n, na)[0] == "PASS"]
+    out = [BEGIN, "",
+           f"Last run on commit {a.commit}, strace 6.1-0.1 + patches/strace/, {len(names)} tests"
+           + (f" ({a.part} only, a sample of the suite)" if a.part else "") + ":", "",
+           f"- patched: {count(p)}; guest time {fmt(ps)}",
+           f"- vanilla: {count(v)}; guest time {fmt(vs)}", "",
+           f"Per test: Documentation/strace-suite.tsv. Differences between the kernels: {len(diff)}"
+           f" ({len(regress)} passing on vanilla only)" + (":" if diff else "."), ""]
+    if diff:
+        out += ["| test | patched | vanilla | reason |", "|---|---|---|---|"]
+        for n in diff:
+            pr, vr = p.get(n, na), v.get(n, na)
+            out.append(f"| {n} | {pr[0]} | {vr[0]} | {pr[1] or vr[1]} |")
+        out.append("")
+    for status, title in (("FAIL", "Failures on both kernels, by reason"),
+                          ("ENV", "Known environment failures on both kernels"),
+                          ("SKIP", "Skips on both kernels, by reason")):
+        groups = collections.defaultdict(list)
+        for n in names:
+            if p.get(n, na)[0] == status and v.get(n, na)[0] == status:
+                groups[group_key(p[n][1])].append(n)
+        if not groups:
+            continue
+        out += [f"{title}:", ""]
+        for why, ts in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
+            shown = ", ".join(ts[:12]) + (f", ... ({len(ts) - 12} more)" if len(ts) > 12 else "")
+            out.append(f"- {len(ts)}: {why.replace('|', '/')}: {shown}")
+        out.append("")
+    out.append(END)
+    text = "\n".join(out) + "\n"
+    if a.doc:
+        doc = open(a.doc).read()
+        if BEGIN not in doc or END not in doc:
+            sys.exit(f"{a.doc} has no {BEGIN} ... {END} part")
+        doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END) + 1:]
+        open(a.doc, "w").write(doc)
+    print(f"patched: {count(p)}; vanilla: {count(v)}; {len(diff)} differences, {len(regress)} regressions"
+          + (f": {' '.join(regress)}" if regress else ""))
+    for b in bad:
+        print("ERROR: " + b, file=sys.stderr)
+    sys.exit(2 if bad else 1 if regress else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# tools/runner/strace-suite.sh: `make strace-suite`. strace's whole test suite (strace 6.1-0.1
+# + patches/strace/, tools/runner/build-strace-suite.sh) in the x86_64 TCG guest, on the patched
+# and on the vanilla kernel, in STRACE_SUITE_SHARDS boots per kernel (the step's
+# ptj.strace_shard); then tools/runner/strace-suite-report.py compares them and writes the
+# results part of Documentation/strace-suite.md and Documentation/strace-suite.tsv.
+#
+# The verdict of each boot is not the result here (the full suite has failures that the
+# guest's environment explains, on both kernels); what fails this script: a boot that did not
+# complete the step, a kernel splat, a test that passes on vanilla and not on patched.
+# Consoles are kept in build/strace-suite/results/<kernel>-<shard>.console.log.
+#
+# Settings (defaults: PTJ_SETTINGS of tools/lib.sh):
+#   STRACE_SUITE_SHARDS       boots per kernel
+#   STRACE_SUITE_ONLY         only these shards (e.g. 1: a sample, test k with k mod N = 1);
+#                             the results part then says so
+#   STRACE_SUITE_KERNELS      the kernels, the one with the series first
+#   STRACE_SUITE_APPEND       more kernel command line (ptj.strace_only=NAME,... for a rerun)
+#   STRACE_SUITE_DOC          0: leave Documentation/ alone, print the comparison only
+. "$(dirname "$0")/../lib.sh"
+[ "$ARCH" = x86_64 ] || die "make strace-suite: x86_64 only"
+# One lock for all the boots: no other run may replace a kernel's logs or image in between.
+ptj_lock
+shards=$STRACE_SUITE_SHARDS
+kernels=$STRACE_SUITE_KERNELS
+doc=$STRACE_SUITE_DOC
+R=$PTJ_TOP/tools/runner
+res=$BUILD/strace-suite/results
+
+"$R/deps.sh" --quiet
+"$R/build-strace-suite.sh"
+mkdir -p "$res"
+t0=$(date +%s)
+args=()
+for k in $kernels; do
+	logs=()
+	for i in ${STRACE_SUITE_ONLY:-$(seq 1 "$shards")}; do
+		say "strace-suite: $k, shard $i/$shards"
+		"$R/run.sh" --kernel "$k" --steps strace-suite --overlay "$BUILD/strace-suite/root" \
+			--mem 2G --timeout 10800 \
+			--append "ptj.strace_shard=$i/$shards $STRACE_SUITE_APPEND" ||
+			say "strace-suite: $k shard $i: the verdict failed (expected with environment failures; judged below)"
+		c=$res/$k-$i.console.log
+		cp "$(console_log "$k")" "$c"
+		grep -q '^PTJ: step strace-suite end' "$c" || die "strace-suite: the $k guest did not finish shard $i" "$c"
+		! grep -q 'console:splat' "$(results_tsv "$k")" || die "strace-suite: kernel splat on $k (shard $i)" "$c"
+		logs+=("$c")
+	done
+	args+=(--run "$k=$(IFS=,; echo "${logs[*]}")")
+done
+o=()
+[ "$doc" = 0 ] || o=(--doc "$PTJ_TOP/Documentation/strace-suite.md" --tsv "$PTJ_TOP/Documentation/strace-suite.tsv")
+[ -z "$STRACE_SUITE_ONLY" ] || o+=(--part "shard(s) ${STRACE_SUITE_ONLY} of $shards")
+rc=0
+"$R/strace-suite-report.py" --commit "$(git -C "$PTJ_TOP" rev-parse --short=12 HEAD)" "${o[@]}" "${args[@]}" || rc=$?
+el=$(fmt_secs $(($(date +%s) - t0)))
+[ $rc -ne 1 ] || die "strace-suite: a test passes on vanilla and not on patched (after $el)"
+[ $rc -eq 0 ] || die "strace-suite: incomplete results (after $el)"
+say "strace-suite: done in $el"
