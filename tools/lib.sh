@@ -201,6 +201,35 @@ ptj_lock() {
 	export PTJ_LOCKED=$BUILD
 }
 
+# --- strace -------------------------------------------------------------------------------------
+# Debian 12's strace source, which tools/runner/build-strace.sh downloads into PTJ_STRACE_DL and
+# checks against patches/strace/debian-source.sha256, and the configure options of its builds.
+PTJ_STRACE_VERSION=6.1-0.1
+PTJ_STRACE_DL=$BUILD/strace/dl
+PTJ_STRACE_OPTS=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
+	--without-libiberty --without-libselinux --disable-gcc-Werror)
+# strace_unpack DEST LOG PATCH...: that source unpacked into DEST (dpkg-source -x: Debian's
+# patches), then PATCH... (patch -p1 --fuzz=0), and the xlat headers the patches touch
+# regenerated (the tarball ships generated headers, the patches change the .in files). Prints
+# the regenerated headers.
+strace_unpack() {
+	local dest=$1 log=$2 p f xlat=()
+	shift 2
+	rm -rf "$dest"
+	run_logged "$log" dpkg-source -x "$PTJ_STRACE_DL/strace_$PTJ_STRACE_VERSION.dsc" "$dest" ||
+		die "dpkg-source -x strace_$PTJ_STRACE_VERSION.dsc failed" "$log"
+	for p in "$@"; do
+		run_logged "$log" patch -d "$dest" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
+			die "${p#"$PTJ_TOP"/} does not apply to strace $PTJ_STRACE_VERSION" "$log"
+		while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
+	done
+	for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
+		(cd "$dest" && run_logged "$log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
+			die "src/xlat/gen.sh $f.in failed" "$log"
+		echo "$f"
+	done
+}
+
 # --- base tree ---------------------------------------------------------------------------------
 # The base repo: build/base-<version>. tools/runner/base.sh writes build/base.stamp: line 1 the
 # sha256 and version of the .deb it was extracted from, line 2 the kernel version.

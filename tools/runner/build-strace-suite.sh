@@ -36,10 +36,9 @@
 . "$(dirname "$0")/../lib.sh"
 [ "$ARCH" = x86_64 ] || die "build-strace-suite.sh: x86_64 only (the overlay is the host's glibc)"
 
-STRACE_DEB_VERSION=6.1-0.1
 pdir=$PTJ_TOP/patches/strace
 sums=$pdir/debian-source.sha256
-dl=$BUILD/strace/dl
+dl=$PTJ_STRACE_DL
 top=$BUILD/strace-suite
 src=$top/src
 obj=$top/obj
@@ -55,8 +54,7 @@ tools=(sed grep gawk diff cmp find xargs unshare dash)
 mapfile -t coreutils < <(dpkg -L coreutils | grep -E '^(/usr)?/bin/.')
 script_re='-p *"?\$|(^|[[:space:]])-D+([[:space:]]|$)|--daemonize|Process [^ ]* (attached|detached)|kill -(STOP|CONT|TSTP|TTIN|TTOU)'
 source_re='SIG(STOP|TSTP|TTIN|TTOU|CONT)|PTRACE_(SEIZE|INTERRUPT|LISTEN|ATTACH|DETACH)'
-opts=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
-	--without-libiberty --without-libselinux --disable-gcc-Werror)
+opts=("${PTJ_STRACE_OPTS[@]}")
 shopt -s nullglob
 patches=("$pdir"/*.patch)
 shopt -u nullglob
@@ -96,19 +94,8 @@ else
 
 	# --- 1. source ------------------------------------------------------------------------------
 	: >"$logs/unpack.log"
-	rm -rf "$src" "$obj"
-	run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
-		die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
-	xlat=()
-	for p in "${patches[@]}"; do
-		run_logged "$logs/unpack.log" patch -d "$src" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
-			die "${p#"$PTJ_TOP"/} does not apply to strace $STRACE_DEB_VERSION" "$logs/unpack.log"
-		while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
-	done
-	for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
-		(cd "$src" && run_logged "$logs/unpack.log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
-			die "src/xlat/gen.sh $f.in failed" "$logs/unpack.log"
-	done
+	rm -rf "$obj"
+	strace_unpack "$src" "$logs/unpack.log" "${patches[@]}" >/dev/null
 
 	# --- 2. configure, build (under the machine-wide build lock) ------------------------------
 	{ exec 9>>"$PTJ_BUILD_LOCK"; } 2>/dev/null || exec 9<"$PTJ_BUILD_LOCK"

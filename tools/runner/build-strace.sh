@@ -26,7 +26,6 @@
 . "$(dirname "$0")/../lib.sh"
 ptj_lock
 
-STRACE_DEB_VERSION=6.1-0.1
 pdir=$PTJ_TOP/patches/strace
 sums=$pdir/debian-source.sha256
 check=$STRACE_CHECK
@@ -49,15 +48,14 @@ for t in apt-get dpkg-source patch gcc make ccache xz; do
 done
 
 top=$BUILD/strace
-dl=$top/dl
+dl=$PTJ_STRACE_DL
 out=$BUILD/$name
 src=$out/src
 obj=$out/obj
 bin=$out/strace
 logs=$PTJ_LOGS/$name
 mkdir -p "$dl" "$out" "$logs"
-opts=(--enable-mpers=no --enable-stacktrace=no --without-libdw --without-libunwind
-	--without-libiberty --without-libselinux --disable-gcc-Werror)
+opts=("${PTJ_STRACE_OPTS[@]}")
 
 # --- 1. download (cached), verify --------------------------------------------------------------
 verify() { (cd "$dl" && sha256sum --quiet -c "$sums") >/dev/null 2>&1; }
@@ -73,12 +71,12 @@ download() {
 		-o APT::Sandbox::User=root
 		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
 	apt-get "${a[@]}" update &&
-		(cd "$dl" && apt-get "${a[@]}" source --download-only "strace=$STRACE_DEB_VERSION")
+		(cd "$dl" && apt-get "${a[@]}" source --download-only "strace=$PTJ_STRACE_VERSION")
 }
 if ! verify; then
 	: >"$logs/download.log"
-	step "downloading Debian's strace $STRACE_DEB_VERSION source" run_logged "$logs/download.log" download ||
-		die "apt-get source strace=$STRACE_DEB_VERSION failed" "$logs/download.log"
+	step "downloading Debian's strace $PTJ_STRACE_VERSION source" run_logged "$logs/download.log" download ||
+		die "apt-get source strace=$PTJ_STRACE_VERSION failed" "$logs/download.log"
 	verify || die "Debian's strace source in $dl does not match ${sums#"$PTJ_TOP"/}: $(cd "$dl" && sha256sum -c "$sums" 2>&1 | grep -v ': OK$' | head -1)"
 fi
 
@@ -98,20 +96,10 @@ rm -f "$out/stamp"
 
 # --- 2. unpack, Debian's patches, ours, regenerate xlat headers -------------------------------
 : >"$logs/unpack.log"
-rm -rf "$src" "$obj"
-run_logged "$logs/unpack.log" dpkg-source -x "$dl/strace_$STRACE_DEB_VERSION.dsc" "$src" ||
-	die "dpkg-source -x strace_$STRACE_DEB_VERSION.dsc failed" "$logs/unpack.log"
-xlat=()
-for p in "${patches[@]}"; do
-	run_logged "$logs/unpack.log" patch -d "$src" -p1 --fuzz=0 --no-backup-if-mismatch -i "$p" ||
-		die "${p#"$PTJ_TOP"/} does not apply to strace $STRACE_DEB_VERSION" "$logs/unpack.log"
-	while read -r f; do xlat+=("$f"); done < <(sed -n 's|^+++ b/\(src/xlat/[^/]*\)\.in$|\1|p' "$p")
-done
-for f in $(printf '%s\n' "${xlat[@]}" | sort -u); do
-	(cd "$src" && run_logged "$logs/unpack.log" ./src/xlat/gen.sh "./$f.in" "./$f.h") ||
-		die "src/xlat/gen.sh $f.in failed" "$logs/unpack.log"
-done
-say "$name: strace $STRACE_DEB_VERSION unpacked with Debian's patches$([ ${#patches[@]} -eq 0 ] || echo " + ${#patches[@]} of patches/strace") (regenerated: ${xlat[*]:-no xlat header})"
+rm -rf "$obj"
+strace_unpack "$src" "$logs/unpack.log" "${patches[@]}" >"$out/xlat.list"
+mapfile -t xlat <"$out/xlat.list"
+say "$name: strace $PTJ_STRACE_VERSION unpacked with Debian's patches$([ ${#patches[@]} -eq 0 ] || echo " + ${#patches[@]} of patches/strace") (regenerated: ${xlat[*]:-no xlat header})"
 
 # --- 3. configure and build (under the kernel build lock) -----------------------------------
 lock=$PTJ_BUILD_LOCK
