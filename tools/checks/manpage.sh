@@ -19,6 +19,7 @@ fail() { printf '%s: FAILED: %s\n' "$prog" "$*"; exit 1; }
 missing() { printf '%s: FAILED: %s\n' "$prog" "$*"; exit 2; }
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tools/lib.sh" # MANPAGE_GZ's default
 pdir=$top/patches/man-pages
 gz=$MANPAGE_GZ
 
