@@ -108,6 +108,11 @@ CASES = [
     ("kcsan-series-deep", inject(kcsan("do_signal_stop / pipe_read", ["pipe_read", "ptrace_new"],
                                        ["do_signal_stop"])), 1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
     ("kcsan-outside", inject(OUTSIDE), 0, "4 passed, 0 failed, 2 skipped", KNOWN, SERIES),
+    # an ASSERT_EXCLUSIVE_* report: the asserting access's stack is a stack like any other
+    ("kcsan-assert-series", inject([x.replace("write to 0x", "assert no accesses to 0x")
+                                    .replace("data-race in", "assert: race in") for x in
+                                    kcsan("pipe_read / ptrace_stop", ["ptrace_stop"], ["pipe_read"])]),
+     1, "4 passed, 1 failed, 1 skipped", KNOWN, SERIES),
     ("kcsan-outside-twice", inject(OUTSIDE + OUTSIDE[2:]), 0, "4 passed, 0 failed, 2 skipped", KNOWN, SERIES),
     ("kcsan-no-series", inject(OUTSIDE), 1, "4 passed, 1 failed, 1 skipped"),
     ("kcsan-splat-inside", inject(kcsan("do_signal_stop / pipe_read", ["pipe_read"], ["do_signal_stop"],

@@ -52,7 +52,8 @@ RESULT_RE = re.compile(r"^((?:# )*)(not ok|ok)\s+(\d+)\s*-?\s*(.*?)\s*$")
 # A KCSAN report: its header line, the access lines that start a stack, a frame of a stack
 # (" func+0x1c/0x90", maybe " [module]"), and the line of "=" that ends it.
 KCSAN_RE = re.compile(r"BUG: KCSAN: (.*)$")
-ACCESS_RE = re.compile(r"^(?:race at unknown origin, with )?((?:read|write|read-write)\b.*?) to 0x[0-9a-f]+ "
+ACCESS_RE = re.compile(r"^(?:race at unknown origin, with )?"
+                       r"((?:read|write|read-write|assert no \w+)\b.*?) to 0x[0-9a-f]+ "
                        r"of (\d+) bytes by (task \d+|interrupt) on cpu \d+:$")
 FRAME_RE = re.compile(r"^ ([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])?$")
 KCSAN_SELFTEST_RE = re.compile(r"kcsan: selftest: (\d+)/(\d+) tests passed")
