@@ -139,10 +139,10 @@ t_races() {
 		for k in patched vanilla; do
 			# vanilla fails the series' tests by design: races.py judges every run itself
 			KERNEL=$k sanitized "$san" "$RACES_SECS" || true
-			runs+=("$san:$k:$(. "$T/lib.sh" && SANITIZER=$san && log_dir "$k")")
+			runs+=("$san:$k:$(SANITIZER=$san && log_dir "$k")")
 		done
 	done
-	"$T/verdict/races.py" --series-tree "$(. "$T/lib.sh" && tree_dir patched)" \
+	"$T/verdict/races.py" --series-tree "$(tree_dir patched)" \
 		--out "$TOP/Documentation/races.md" --meta "commit=$commit" \
 		--meta "date=$(date -u +%Y-%m-%d)" --meta "duration=$(((SECONDS - s) / 60)) min" \
 		--meta "stress=${RACES_SECS} s, seed $(stress_seed), after the kselftests" "${runs[@]}"
@@ -177,7 +177,7 @@ t_test-strace() {
 	if [ -z "$bin" ]; then
 		"$T/runner/deps.sh" --quiet
 		"$T/runner/build-strace.sh"
-		bin=$(. "$T/lib.sh" && echo "$BUILD/strace/strace")
+		bin=$BUILD/strace/strace
 	fi
 	run --steps strace --bin "$(realpath "$bin")"
 }
@@ -188,7 +188,7 @@ target test-strace-jobctl
 t_test-strace-jobctl() {
 	"$T/runner/deps.sh" --quiet
 	"$T/runner/build-strace-suite.sh"
-	run --steps strace-suite --overlay "$(. "$T/lib.sh" && echo "$BUILD/strace-suite/root")" --mem 2G \
+	run --steps strace-suite --overlay "$BUILD/strace-suite/root" --mem 2G \
 		--append ptj.strace_list=jobctl
 }
 #>   strace-suite           strace's whole test suite on patched and vanilla (hours in TCG):
@@ -272,10 +272,10 @@ t_check-fresh() { "$T/checks/fresh.sh"; }
 
 #>   clean                  remove logs and guest images
 target clean
-t_clean() { . "$T/lib.sh" && rm -rf "$BUILD/logs" "$BUILD/guest"; }
+t_clean() { rm -rf "$BUILD/logs" "$BUILD/guest"; }
 #>   distclean              remove the whole build area
 target distclean
-t_distclean() { . "$T/lib.sh" && rm -rf "$BUILD"; }
+t_distclean() { rm -rf "$BUILD"; }
 #>   help                   this text
 target help
 t_help() {
