@@ -36,11 +36,6 @@ def load(d):
     return run, rows, bool(rows) and all(r[1] != "FAIL" for r in rows)
 
 
-def counts(rows):
-    n = {s: sum(r[1] == s for r in rows) for s in ("PASS", "FAIL", "SKIP", "XFAIL")}
-    return f"{n['PASS']} passed, {n['FAIL']} failed, {n['SKIP'] + n['XFAIL']} skipped"
-
-
 def kasan_titles(run):
     return sorted({re.sub(r"^.*?(BUG: KASAN: .*?)(\+0x\S+)?$", r"\1", line)
                    for _, line in run.splats if "BUG: KASAN" in line})
@@ -78,7 +73,7 @@ def main(argv):
                 continue
             run, rows, passed = runs[(san, kernel)]
             nrep = len(run.kcsan) if san == "kcsan" else len(kasan_titles(run))
-            out.append(f"| {kernel} | {'yes' if run.done else '**no**'} | {counts(rows)} | {nrep} |")
+            out.append(f"| {kernel} | {'yes' if run.done else '**no**'} | {verdict.counts(rows)} | {nrep} |")
             if not run.done:
                 bad.append(f"{san} {kernel}: the guest did not finish")
             if kernel == "patched" and not passed:

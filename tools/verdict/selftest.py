@@ -16,6 +16,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import verdict  # noqa: E402
+
 VERDICT = os.path.join(HERE, "verdict.py")
 PASS = open(os.path.join(HERE, "testdata", "pass.log")).read()
 KNOWN = os.path.join(HERE, "..", "..", "kernel", "known-failures")
@@ -161,9 +164,7 @@ def series_tree(tmp):
 def tsv_close(path):
     """The closing line and exit code that the rows of a results.tsv imply."""
     rows = [line.rstrip("\n").split("\t") for line in open(path)][1:]
-    n = {s: sum(r[1] == s for r in rows) for s in ("PASS", "FAIL", "SKIP", "XFAIL")}
-    return (f"{n['PASS']} passed, {n['FAIL']} failed, {n['SKIP'] + n['XFAIL']} skipped",
-            1 if n["FAIL"] else 0)
+    return verdict.counts(rows), 1 if any(r[1] == "FAIL" for r in rows) else 0
 
 
 def main():

@@ -382,8 +382,14 @@ def report(run, rows, problems, notes, cpus, path):
     else:
         print(f"[verdict] PASS: guest finished, {cpus} CPUs, no kernel splat, no failing test")
     print(f"[verdict] console log: {path}")
-    count = {s: sum(r[1] == s for r in rows) for s in ("PASS", "FAIL", "SKIP", "XFAIL")}
-    print(f"{count['PASS']} passed, {count['FAIL']} failed, {count['SKIP'] + count['XFAIL']} skipped")
+    print(counts(rows))
+
+
+def counts(rows):
+    """The closing line "N passed, N failed, N skipped" of result rows (test, status, ...):
+    XFAIL counts as skipped."""
+    n = {s: sum(r[1] == s for r in rows) for s in ("PASS", "FAIL", "SKIP", "XFAIL")}
+    return f"{n['PASS']} passed, {n['FAIL']} failed, {n['SKIP'] + n['XFAIL']} skipped"
 
 
 def write_tsv(path, rows):
@@ -410,7 +416,7 @@ def main(argv):
         rows = [("guest:console", "FAIL", f"cannot read console log: {e}")]
         if a.tsv:
             write_tsv(a.tsv, rows)
-        print("0 passed, 1 failed, 0 skipped")
+        print(counts(rows))
         return 1
     run = parse(lines)
     notes = waive_known(run, load_known(a.known, a.arch))
