@@ -49,8 +49,7 @@ PTJ_SETTINGS=(
 	FRESH_CACHE="$BUILD/fresh-cache" FRESH_MIRROR= FRESH_MIN_HITRATE=90 FRESH_TIMEOUT=3600
 	FRESH_KEEP=0
 )
-# The project's own C programs (the stress and compat tests, the bench, the non-x86 guest
-# init): one compiler, ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler
+# The project's own C programs (the stress and compat tests, the bench): one compiler, ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler
 # with those flags, then ARG... (include paths, -m32, -o OUT, the source).
 PTJ_CFLAGS=(-std=gnu11 -O2 -Wall -Werror -pthread -static)
 ptj_cc() { "${PTJ_CROSS}gcc" "${PTJ_CFLAGS[@]}" "$@"; }
@@ -201,6 +200,44 @@ ptj_lock() {
 	export PTJ_LOCKED=$BUILD
 }
 
+# build_lock: the machine-wide compile lock (PTJ_BUILD_LOCK) on fd 9, after waiting for any
+# other build that holds it; held until the script exits or closes fd 9 (exec 9>&-).
+build_lock() {
+	{ exec 9>>"$PTJ_BUILD_LOCK"; } 2>/dev/null || exec 9<"$PTJ_BUILD_LOCK"
+	flock -n 9 && return 0
+	say "another build holds $PTJ_BUILD_LOCK: waiting for it"
+	flock 9
+}
+
+# deb_source PKG VERSION DIR SUMS SUITE...: Debian's source package PKG=VERSION (its .dsc and
+# the files the .dsc names) in DIR, every file checked against SUMS (sha256sum -c lines).
+# Downloaded once, by `apt-get source --download-only` with a private apt configuration: deb-src
+# lines for SUITE... of the host's mirror, lists in DIR/apt; nothing is installed and the
+# host's apt configuration is not touched. Log: $PTJ_LOGS/source-PKG.log.
+deb_source() {
+	local pkg=$1 ver=$2 dir=$3 sums=$4 apt=$3/apt log=$PTJ_LOGS/source-$1.log mirror s
+	shift 4
+	deb_source_ok() { [ -d "$dir" ] && (cd "$dir" && sha256sum --quiet -c "$sums") >/dev/null 2>&1; }
+	deb_source_ok && return 0
+	mirror=$(apt-get indextargets --format '$(REPO_URI)' 2>/dev/null | grep -v security | head -n 1)
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	for s; do
+		printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+			"${mirror:-http://deb.debian.org/debian/}" "$s"
+	done >"$apt/sources.list"
+	local a=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o APT::Sandbox::User=root -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+	: >"$log"
+	# (the locals above are visible in it: bash scopes them dynamically)
+	deb_source_get() {
+		apt-get -q "${a[@]}" --error-on=any update &&
+			(cd "$dir" && apt-get -q "${a[@]}" source --download-only "$pkg=$ver")
+	}
+	step "downloading Debian's $pkg $ver source" run_logged "$log" deb_source_get ||
+		die "apt-get source $pkg=$ver failed" "$log"
+	deb_source_ok || die "Debian's $pkg source in $dir does not match ${sums#"$PTJ_TOP"/}: $(cd "$dir" && sha256sum -c "$sums" 2>&1 | grep -v ': OK$' | head -1)"
+}
+
 # --- strace -------------------------------------------------------------------------------------
 # Debian 12's strace source, which tools/runner/build-strace.sh downloads into PTJ_STRACE_DL and
 # checks against patches/strace/debian-source.sha256, and the configure options of its builds.
@@ -287,6 +324,7 @@ image_path()     { echo "$(out_dir "$1")/$PTJ_IMAGE"; }
 guest_dir()      { echo "$BUILD/guest/$(run_name "$1")"; }
 initramfs_path() { echo "$(guest_dir "$1")/initramfs.cpio.gz"; }
 # The kselftest install of tree NAME for ARCH (tools/runner/build-kselftest.sh).
+strace_bin()     { echo "$BUILD/strace$(arch_sfx)/strace"; }  # tools/runner/build-strace.sh
 kselftest_dir()  { echo "$BUILD/guest/kselftest-$1$(arch_sfx)"; }
 # The patch of a mutant-NAME or variant-NAME kernel.
 kernel_patch() {

@@ -22,7 +22,9 @@ hostname ptj-guest
 
 echo "PTJ: guest init start"
 echo "PTJ: kernel $(uname -r) $(uname -v)"
-echo "PTJ: cpus online: $(grep -c '^processor' /proc/cpuinfo) ($(cat /sys/devices/system/cpu/online))"
+# (nproc: the CPUs this process may run on, i.e. the online ones; /proc/cpuinfo's format is
+# the architecture's own, sparc64's has no "processor" lines)
+echo "PTJ: cpus online: $(nproc) ($(cat /sys/devices/system/cpu/online))"
 
 steps=kselftest
 for arg in $(cat /proc/cmdline); do

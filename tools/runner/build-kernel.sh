@@ -68,12 +68,7 @@ verify_config
 if [ $config_only = 1 ]; then exit 0; fi
 
 # One kernel build at a time on this machine (2 cores), whichever clone or build area it is for.
-lock=$PTJ_BUILD_LOCK
-exec 9>>"$lock" 2>/dev/null || exec 9<"$lock"
-if ! flock -n 9; then
-	say "another kernel build holds $lock: waiting for it"
-	flock 9
-fi
+build_lock
 
 ccache_stats() { ccache --print-stats 2>/dev/null | awk '$1~/^(direct_cache_hit|preprocessed_cache_hit)$/{h+=$2} $1=="cache_miss"{m+=$2} END{print h+0, m+0}'; }
 read -r h0 m0 < <(ccache_stats)

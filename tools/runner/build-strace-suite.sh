@@ -4,7 +4,7 @@
 # and assemble it as an initramfs overlay: build/strace-suite/root/, which
 # `tools/runner/run.sh --overlay` copies onto the guest's root and tools/guest/steps/strace-suite.sh runs.
 #
-#   1. The source: build/strace/dl (build-strace.sh downloads and verifies it if needed),
+#   1. The source: build/strace/dl (deb_source of tools/lib.sh downloads and verifies it if needed),
 #      dpkg-source -x, patches/strace/*.patch, regenerated xlat headers; into build/strace-suite/src.
 #   2. configure (the options of build-strace.sh, but dynamically linked: 1,200 static test
 #      programs would not fit an initramfs), make -C src, and `make -C tests check TESTS=`, which
@@ -59,9 +59,7 @@ shopt -s nullglob
 patches=("$pdir"/*.patch)
 shopt -u nullglob
 
-verify() { [ -d "$dl" ] && (cd "$dl" && sha256sum --quiet -c "$sums") >/dev/null 2>&1; }
-verify || STRACE_CHECK=0 "$PTJ_TOP/tools/runner/build-strace.sh"
-verify || die "Debian's strace source in $dl does not match ${sums#"$PTJ_TOP"/}"
+deb_source strace "$PTJ_STRACE_VERSION" "$dl" "$sums" bookworm
 
 # Two stamps: the build (steps 1-2: source, patches, options, compiler) and the overlay (step 3:
 # the build, this script, the host packages copied into it).
@@ -98,8 +96,7 @@ else
 	strace_unpack "$src" "$logs/unpack.log" "${patches[@]}" >/dev/null
 
 	# --- 2. configure, build (under the machine-wide build lock) ------------------------------
-	{ exec 9>>"$PTJ_BUILD_LOCK"; } 2>/dev/null || exec 9<"$PTJ_BUILD_LOCK"
-	flock -n 9 || { say "another build holds $PTJ_BUILD_LOCK: waiting for it"; flock 9; }
+	build_lock
 	mkdir -p "$obj"
 	: >"$logs/configure.log"
 	configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache gcc"); }

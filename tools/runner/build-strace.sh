@@ -3,24 +3,25 @@
 # Debian 12 ships (strace 6.1-0.1: upstream 6.1 + Debian's debian/patches) plus
 # patches/strace/*.patch, and run strace's own ptrace decoding tests on the host.
 #
-#   1. Download strace_6.1-0.1.dsc, .orig.tar.xz, .debian.tar.xz with `apt-get source
-#      --download-only` and a private apt configuration (deb-src lines for bookworm, lists in
-#      build/strace/apt; the system's apt configuration is not touched), once, into
-#      build/strace/dl; every file must match patches/strace/debian-source.sha256.
+#   1. Download strace_6.1-0.1.dsc, .orig.tar.xz, .debian.tar.xz once into build/strace/dl
+#      (deb_source of tools/lib.sh: a private apt configuration, the host's is not touched);
+#      every file must match patches/strace/debian-source.sha256.
 #   2. dpkg-source -x (Debian's patches), then patch -p1 --fuzz=0 each patches/strace/*.patch and
 #      regenerate the xlat headers of every src/xlat/*.in a patch touches (src/xlat/gen.sh: the
 #      tarball ships generated headers, the patches change only the .in files).
 #   3. configure --enable-mpers=no without libdw/libunwind/libiberty/libselinux, LDFLAGS=-static,
-#      CC="ccache gcc"; make -C src (strace and its generated headers). Result: build/strace/strace.
-#   4. The ptrace decoding tests of strace's test suite (tests/ptrace*.gen.test, which compare
-#      strace's output with what the test program prints) with `make -C tests check`.
+#      CC="ccache ${PTJ_CROSS}gcc" (--host for ARCH=arm64|sparc64); make -C src (strace and its
+#      generated headers). Result: build/strace[-<arch>]/strace (strace_bin).
+#   4. x86_64 only (the host runs them): the ptrace decoding tests of strace's test suite
+#      (tests/ptrace*.gen.test, which compare strace's output with what the test program
+#      prints) with `make -C tests check`.
 #
 # Incremental: nothing is redone when the source hashes, the patches, this script and the
 # options are unchanged and the binary exists. Steps 3 and 4 take the machine-wide kernel build
 # lock ($PTJ_BUILD_LOCK of tools/lib.sh), so that they never compete with a
 # kernel build. Logs: build/logs/strace[-unpatched]/{download,unpack,configure,build,test}.log.
 #
-#   --unpatched      Debian's strace without patches/strace/ (build/strace-unpatched/strace),
+#   --unpatched      Debian's strace without patches/strace/ (build/strace-unpatched[-<arch>]/strace),
 #                    to show that the guest step fails without the patch.
 #   STRACE_CHECK=0   skip step 4.
 . "$(dirname "$0")/../lib.sh"
@@ -29,10 +30,11 @@ ptj_lock
 pdir=$PTJ_TOP/patches/strace
 sums=$pdir/debian-source.sha256
 check=$STRACE_CHECK
-name=strace
+[ "$ARCH" = x86_64 ] || check=0
+name=strace$(arch_sfx)
 patches=()
 case ${1:-} in
---unpatched) name=strace-unpatched ;;
+--unpatched) name=strace-unpatched$(arch_sfx) ;;
 "")
 	shopt -s nullglob
 	patches=("$pdir"/*.patch)
@@ -43,42 +45,22 @@ case ${1:-} in
 esac
 [ $# -le 1 ] || die "usage: build-strace.sh [--unpatched]"
 [ -f "$sums" ] || die "no $sums (the pinned hashes of Debian's strace source)"
-for t in apt-get dpkg-source patch gcc make ccache xz; do
+for t in apt-get dpkg-source patch "${PTJ_CROSS}gcc" make ccache xz; do
 	command -v "$t" >/dev/null 2>&1 || die "$t not found (tools/runner/deps.sh installs what this needs)"
 done
 
-top=$BUILD/strace
 dl=$PTJ_STRACE_DL
 out=$BUILD/$name
 src=$out/src
 obj=$out/obj
-bin=$out/strace
+bin=$out/strace # = strace_bin for the patched one
 logs=$PTJ_LOGS/$name
 mkdir -p "$dl" "$out" "$logs"
 opts=("${PTJ_STRACE_OPTS[@]}")
+[ "$ARCH" = x86_64 ] || opts+=(--host="${PTJ_CROSS%-}")
 
 # --- 1. download (cached), verify --------------------------------------------------------------
-verify() { (cd "$dl" && sha256sum --quiet -c "$sums") >/dev/null 2>&1; }
-download() {
-	local apt=$top/apt
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	cat >"$apt/sources.list" <<-EOF
-	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-updates main
-	deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
-	EOF
-	local a=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o APT::Sandbox::User=root
-		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
-	apt-get "${a[@]}" update &&
-		(cd "$dl" && apt-get "${a[@]}" source --download-only "strace=$PTJ_STRACE_VERSION")
-}
-if ! verify; then
-	: >"$logs/download.log"
-	step "downloading Debian's strace $PTJ_STRACE_VERSION source" run_logged "$logs/download.log" download ||
-		die "apt-get source strace=$PTJ_STRACE_VERSION failed" "$logs/download.log"
-	verify || die "Debian's strace source in $dl does not match ${sums#"$PTJ_TOP"/}: $(cd "$dl" && sha256sum -c "$sums" 2>&1 | grep -v ': OK$' | head -1)"
-fi
+deb_source strace "$PTJ_STRACE_VERSION" "$dl" "$sums" bookworm
 
 # --- up to date? -----------------------------------------------------------------------------
 stamp=$(
@@ -89,7 +71,7 @@ stamp=$(
 	} | sha
 )
 if [ -x "$bin" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
-	say "$name: up to date: $bin ($("$bin" -V | head -1))"
+	say "$name: up to date: $bin"
 	exit 0
 fi
 rm -f "$out/stamp"
@@ -102,15 +84,10 @@ mapfile -t xlat <"$out/xlat.list"
 say "$name: strace $PTJ_STRACE_VERSION unpacked with Debian's patches$([ ${#patches[@]} -eq 0 ] || echo " + ${#patches[@]} of patches/strace") (regenerated: ${xlat[*]:-no xlat header})"
 
 # --- 3. configure and build (under the kernel build lock) -----------------------------------
-lock=$PTJ_BUILD_LOCK
-{ exec 9>>"$lock"; } 2>/dev/null || exec 9<"$lock"
-if ! flock -n 9; then
-	say "another build holds $lock: waiting for it"
-	flock 9
-fi
+build_lock
 mkdir -p "$obj"
 : >"$logs/configure.log"
-configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache gcc" LDFLAGS=-static); }
+configure() { (cd "$obj" && "$src/configure" "${opts[@]}" CC="ccache ${PTJ_CROSS}gcc" LDFLAGS=-static); }
 step "$name: configure (${opts[*]}, static)" run_logged "$logs/configure.log" configure ||
 	die "strace configure failed" "$logs/configure.log"
 : >"$logs/build.log"
@@ -145,4 +122,4 @@ exec 9>&-
 install -m 0755 "$obj/src/strace" "$bin.tmp"
 mv "$bin.tmp" "$bin"
 echo "$stamp" >"$out/stamp"
-say "$name: $bin ($("$bin" -V | head -1), static, $(du -h "$bin" | cut -f1))"
+say "$name: $bin (strace $PTJ_STRACE_VERSION for $ARCH, static, $(du -h "$bin" | cut -f1))"

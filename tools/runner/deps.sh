@@ -16,7 +16,7 @@ pkgs=(
 	patch                                                             # check-manpage applies the man page patch
 	g++                                                               # check-docs compiles the example as C++
 	mmdebstrap                                                        # make check-fresh's Debian 12 root
-	dpkg-dev                                                          # dpkg-source: tools/runner/build-strace.sh unpacks Debian's strace
+	dpkg-dev bzip2                                                    # dpkg-source: Debian's strace, sparse and busybox sources (busybox's is .tar.bz2)
 	libc6-dev-i386 lib32gcc-12-dev                                    # gcc -m32: the 32-bit kselftests (not gcc-multilib: it removes the cross compilers)
 	spin                                                              # make check-model: the SPIN model checker (tools/model/)
 	gawk                                                              # make strace-suite: strace's tests run gawk (copied into the guest)

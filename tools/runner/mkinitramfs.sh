@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/runner/mkinitramfs.sh KERNEL [TESTTREE]: build the guest's initramfs (gzip cpio, made with the
 # kernel's usr/gen_init_cpio) into build/guest/<kernel>/initramfs.cpio.gz. Content:
-#   /bin/busybox + applet symlinks (busybox-static), /init = tools/guest/init.sh,
+#   /bin/busybox + applet symlinks (tools/runner/build-busybox.sh: Debian 12's busybox-static on
+#                      x86_64, the same source cross-built elsewhere), /init = tools/guest/init.sh,
 #   /usr/bin/timeout = tools/guest/timeout.sh (busybox timeout made kselftest-compatible),
 #   /ptj/steps/<name>  every executable tools/guest/steps/<name>.sh (run by ptj.steps=<name>),
 #   /ptj/kselftest/    the kselftest install of TESTTREE (default patched),
@@ -11,8 +12,6 @@
 #                      --overlay), copied onto the root as it is (dynamic programs may come with
 #                      their libraries: tools/runner/build-strace-suite.sh). An overlay adds, never
 #                      replaces: a file of it that the root already has is an error.
-# ARCH=arm64|sparc64 (no busybox for them in Debian 12): /init is tools/guest/init.c, built
-# static with the cross compiler; it runs the steps kselftest and stress itself.
 . "$(dirname "$0")/../lib.sh"
 
 kernel=${1:?usage: mkinitramfs.sh KERNEL [TESTTREE]}
@@ -26,31 +25,17 @@ cpio_tool=$(out_dir "$kernel")/usr/gen_init_cpio
 
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root,etc,ptj/steps,ptj/bin}
-if [ "$ARCH" = x86_64 ]; then
-	busybox=/bin/busybox
-	[ -x "$busybox" ] || busybox=/usr/bin/busybox
-	[ -x "$busybox" ] || die "busybox not found (apt-get install busybox-static)"
-	readelf -l "$busybox" | grep -q 'Requesting program interpreter' &&
-		die "$busybox is dynamically linked: install busybox-static"
-	cp "$busybox" "$root/bin/busybox"
-	"$busybox" --list-full | while read -r a; do
-		[ "$a" = bin/busybox ] && continue
-		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
-	done
-	install -m 0755 "$PTJ_TOP/tools/guest/init.sh" "$root/init"
-	rm -f "$root/usr/bin/timeout"
-	install -m 0755 "$PTJ_TOP/tools/guest/timeout.sh" "$root/usr/bin/timeout"
-else
-	ilog=$(log_dir "$kernel")/init.log
-	mkdir -p "$(dirname "$ilog")"
-	ptj_cc -o "$root/init" "$PTJ_TOP/tools/guest/init.c" >"$ilog" 2>&1 ||
-		die "cannot build the $ARCH guest init" "$ilog"
-	ln -s /init "$root/bin/true"
-	ln -s /init "$root/bin/sleep"
-fi
+bb=$("$PTJ_TOP/tools/runner/build-busybox.sh" | tail -n 1)
+cp "$bb/busybox" "$root/bin/busybox"
+while read -r a; do
+	[ "$a" = /bin/busybox ] || [ -e "$root$a" ] || ln -s /bin/busybox "$root$a"
+done <"$bb/busybox.links"
+install -m 0755 "$PTJ_TOP/tools/guest/init.sh" "$root/init"
+rm -f "$root/usr/bin/timeout"
+install -m 0755 "$PTJ_TOP/tools/guest/timeout.sh" "$root/usr/bin/timeout"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$root/etc/group"
-[ "$ARCH" = x86_64 ] && for s in "$PTJ_TOP"/tools/guest/steps/*.sh; do
+for s in "$PTJ_TOP"/tools/guest/steps/*.sh; do
 	[ -x "$s" ] || die "guest step ${s#"$PTJ_TOP"/} is not executable (chmod +x, and commit the mode)"
 	install -m 0755 "$s" "$root/ptj/steps/$(basename "$s" .sh)"
 done
