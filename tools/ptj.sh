@@ -177,7 +177,7 @@ t_test-strace() {
 	if [ -z "$bin" ]; then
 		"$T/runner/deps.sh" --quiet
 		"$T/runner/build-strace.sh"
-		bin=$BUILD/strace/strace
+		bin=$(strace_bin)
 	fi
 	run --steps strace --bin "$(realpath "$bin")"
 }
@@ -206,9 +206,14 @@ t_devtree() { prep && "$T/series/devtree.sh"; }
 target export
 t_export() { "$T/series/export.sh"; }
 #>   proof                  the series' tests on vanilla, every mutant and every variant:
-#>                          the test x kernel table, into Documentation/proof.md
+#>                          the test x kernel table, into Documentation/proof.md (x86_64;
+#>                          other ARCH: build/proof/proof-ARCH.md)
 target proof
-t_proof() { "$T/proof/proof.sh" --out "$TOP/Documentation/proof.md" ${PROOF_KERNELS:+--kernels "$PROOF_KERNELS"}; }
+t_proof() {
+	local out=$TOP/Documentation/proof.md
+	[ "$ARCH" = x86_64 ] || out=$BUILD/proof/proof-$ARCH.md
+	"$T/proof/proof.sh" --out "$out" ${PROOF_KERNELS:+--kernels "$PROOF_KERNELS"}
+}
 #>   bench                  PTRACE_JOBCTL_CONT vs PTRACE_LISTEN, patched vs vanilla, alternated
 #>                          boots, into Documentation/benchmark.md (BENCH_*)
 target bench

@@ -25,9 +25,9 @@ KV_RE = re.compile(r"(\w+)=(\S*)")
 
 # (item, metric, variant) -> label, for the tables
 LABELS = {
-    ("inspect", "floor"): "floor: GETREGS on a stopped tracee, not subscribed",
-    ("inspect", "jcont"): "JOBCTL_CONT: GETREGS (stays subscribed)",
-    ("inspect", "listen"): "LISTEN: INTERRUPT + wait + GETREGS + LISTEN",
+    ("inspect", "floor"): "floor: GETREGSET on a stopped tracee, not subscribed",
+    ("inspect", "jcont"): "JOBCTL_CONT: GETREGSET (stays subscribed)",
+    ("inspect", "listen"): "LISTEN: INTERRUPT + wait + GETREGSET + LISTEN",
     ("interrupt", "listen"): "LISTEN: INTERRUPT + wait + LISTEN",
     ("interrupt", "jcont"): "JOBCTL_CONT: INTERRUPT + wait + JOBCTL_CONT",
     ("notify", "listen"): "LISTEN: kill(SIGCONT) -> wait returns",
@@ -430,7 +430,7 @@ def write_header(run, rep):
                   f"PTRACE_JOBCTL_CONT: {'yes' if cfg['kernels'][k]['jobctl_cont'] else 'no (EIO): n/a'})"
                   for k in run.kernels) + ".")
     w("")
-    w(f"Config: x86_64 tinyconfig + kernel/config/ptrace-test.config, {cfg['lockdep']}; same .config "
+    w(f"Config: {meta.get('arch', 'x86_64')} tinyconfig + kernel/config/ptrace-test.config, {cfg['lockdep']}; same .config "
       f"for both kernels: {'yes' if cfg['config_identical'] else 'NO'} (sha {meta.get(f'config_sha_{run.knew}', '?')}). "
       f"Guest: QEMU {cfg['qemu']} `-accel {accel} -smp {cfg['smp']} -m {cfg['mem']}`, clocksource "
       f"{'/'.join(cfg['clocksource'])}; host: {cfg['host']}, load average (1 min) before / after "

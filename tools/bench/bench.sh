@@ -12,8 +12,9 @@
 #   results.tsv   per boot x placement x metric x variant: median, p99, IQR, syscalls/op, ...
 #   summary.tsv, summary.json   medians over boots, spread, ratios, differences, targets
 #   results.md    the tables (also printed); benchmark.png   latency CDFs of items 1-3
-# and, unless BENCH_DOC=0, copies the tables into Documentation/benchmark.md (between its
-# result markers) and the plot to Documentation/benchmark.png.
+# and, unless BENCH_DOC=0 or ARCH is not x86_64 (the record's architecture), copies the tables
+# into Documentation/benchmark.md (between its result markers) and the plot to
+# Documentation/benchmark.png. ARCH=arm64|sparc64 runs the same in that architecture's guest.
 #
 #   --analyze RUN_DIR  only the summary of an earlier run directory
 #
@@ -41,6 +42,10 @@ read -r KA KB <<<"$KERNELS"
 doc_update() { # RUN_DIR: splice results.md into Documentation/benchmark.md, copy the plot
 	local run=$1 doc=$TOP/Documentation/benchmark.md
 	[ "$DOC" = 1 ] || return 0
+	if [ "$ARCH" != x86_64 ]; then
+		say "bench: Documentation/benchmark.md records x86_64: left alone for ARCH=$ARCH"
+		return 0
+	fi
 	[ -f "$doc" ] || die "no $doc to update (BENCH_DOC=0 to skip)"
 	"$B/analyze.py" --splice "$doc" "$run/results.md"
 	[ -f "$run/benchmark.png" ] && cp "$run/benchmark.png" "$TOP/Documentation/benchmark.png"
@@ -72,7 +77,7 @@ bin=$BUILD/bench/bin/jobctl_bench
 uapi=fallback
 # jobctl_bench.c includes the kselftests' jobctl.h and the uapi headers of the patched tree:
 # build it first (the first boot needs it anyway).
-"$TOP/tools/runner/run.sh" --kernel patched --build-only >"$run/tree.log" 2>&1 ||
+"$TOP/tools/runner/run.sh" --kernel patched --arch "$ARCH" --build-only >"$run/tree.log" 2>&1 ||
 	die "cannot build the patched tree for jobctl.h and its uapi headers" "$run/tree.log"
 inc=(-I"$(tree_dir patched)/tools/testing/selftests/ptrace")
 if ver=$(base_version) && hdr=$(out_dir patched)/usr/include &&
@@ -101,7 +106,7 @@ for kr in "${order[@]}"; do
 	say "bench: boot $n/${#order[@]}: $k, repetition $r (host load $load)"
 	bt0=$(date +%s)
 	mrc=0
-	"$TOP/tools/runner/run.sh" --kernel "$k" --accel "$ACCEL" --steps bench --bin "$bin" \
+	"$TOP/tools/runner/run.sh" --kernel "$k" --arch "$ARCH" --accel "$ACCEL" --steps bench --bin "$bin" \
 		--timeout "$BT" --append "${APPEND:-} ptj.bench_seed=$SEED ptj.bench_rep=$r ptj.bench_scale=$SCALE ptj.bench_place=$PLACE" \
 		>"$run/run-$k-r$r.log" 2>&1 || mrc=$?
 	secs=$(($(date +%s) - bt0))
@@ -140,7 +145,8 @@ done
 	printf 'lockdep\t%s\n' "$(grep -E '^CONFIG_(PROVE_LOCKING|LOCKDEP|DEBUG_LOCKDEP)=' "$cfg" 2>/dev/null | sed 's/^CONFIG_//' | xargs | tr ' ' ',')"
 	printf 'accel\t%s\n' "$ACCEL"
 	printf 'mem\t%s\n' "$MEM"
-	printf 'qemu\t%s\n' "$(qemu-system-x86_64 --version | head -1 | awk '{print $4}')"
+	printf 'arch\t%s\n' "$ARCH"
+	printf 'qemu\t%s\n' "$("$PTJ_QEMU" --version | head -1 | awk '{print $4}')"
 	printf 'host\t%s\n' "$(nproc) cores, $(uname -r)"
 	printf 'reps\t%s\n' "$REPS"
 	o=

@@ -9,9 +9,9 @@
  *
  *  1 inspect     read the registers of a group-stopped tracee and stay
  *                subscribed to its next job control change:
- *                  listen  INTERRUPT + wait + GETREGS + LISTEN
- *                  jcont   GETREGS (the tracee stays PTRACE_JOBCTL_CONT'ed)
- *                  floor   GETREGS on a tracee in its stop, not subscribed
+ *                  listen  INTERRUPT + wait + GETREGSET + LISTEN
+ *                  jcont   GETREGSET (the tracee stays PTRACE_JOBCTL_CONT'ed)
+ *                  floor   GETREGSET on a tracee in its stop, not subscribed
  *  2 interrupt   INTERRUPT + wait + re-subscribe (LISTEN or JOBCTL_CONT)
  *  3 notify      kill(SIGCONT) -> the tracer's wait(2) returns, tracee
  *                subscribed with LISTEN or JOBCTL_CONT
@@ -35,6 +35,7 @@
  */
 
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -50,7 +51,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/user.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/ptrace.h>
@@ -122,6 +123,19 @@ static long xptrace(long req, pid_t pid, unsigned long addr, unsigned long data)
 {
 	nr_syscalls++;
 	return sys_ptrace(req, pid, addr, data);
+}
+
+/*
+ * Read the tracee's general registers the way a debugger does on every
+ * architecture (PTRACE_GETREGSET, NT_PRSTATUS): the inspection that items 1
+ * and 2 time.  The buffer is larger than any architecture's set.
+ */
+static long get_regs(pid_t pid)
+{
+	unsigned long regs[64];
+	struct iovec iov = { .iov_base = regs, .iov_len = sizeof(regs) };
+
+	return xptrace(PTRACE_GETREGSET, pid, NT_PRSTATUS, (unsigned long)&iov);
 }
 
 static pid_t xwait(pid_t pid, int *status, int options)
@@ -423,8 +437,6 @@ static int subscribe(pid_t pid, enum tstate to)
 /* from any state of a group-stopped tracee to @to */
 static int set_state(pid_t pid, enum tstate *cur, enum tstate to)
 {
-	struct user_regs_struct regs;
-
 	if (*cur == to)
 		return 0;
 	if (*cur != T_STOPPED) {
@@ -433,8 +445,8 @@ static int set_state(pid_t pid, enum tstate *cur, enum tstate to)
 		if (expect_stop(pid, SIGSTOP, PTRACE_EVENT_STOP, "interrupt"))
 			return -1;
 		/* waits until the tracee is off the CPU (wait_task_inactive) */
-		if (xptrace(PTRACE_GETREGS, pid, 0, (unsigned long)&regs))
-			FAIL("PTRACE_GETREGS:_%s", strerror(errno));
+		if (get_regs(pid))
+			FAIL("PTRACE_GETREGSET:_%s", strerror(errno));
 		*cur = T_STOPPED;
 	}
 	if (subscribe(pid, to))
@@ -489,19 +501,17 @@ static uint64_t median_of(const uint64_t *v, size_t n)
 
 static int op_getregs(pid_t pid, const struct variant *v, uint64_t *dt)
 {
-	struct user_regs_struct regs;
 	struct tmark tm;
 
 	t_begin(&tm);
-	if (xptrace(PTRACE_GETREGS, pid, 0, (unsigned long)&regs))
-		FAIL("PTRACE_GETREGS:_%s", strerror(errno));
+	if (get_regs(pid))
+		FAIL("PTRACE_GETREGSET:_%s", strerror(errno));
 	t_end(&tm, dt);
 	return 0;
 }
 
 static int op_listen_inspect(pid_t pid, const struct variant *v, uint64_t *dt)
 {
-	struct user_regs_struct regs;
 	struct tmark tm;
 
 	t_begin(&tm);
@@ -509,8 +519,8 @@ static int op_listen_inspect(pid_t pid, const struct variant *v, uint64_t *dt)
 		FAIL("PTRACE_INTERRUPT:_%s", strerror(errno));
 	if (expect_stop(pid, SIGSTOP, PTRACE_EVENT_STOP, "interrupt"))
 		return -1;
-	if (xptrace(PTRACE_GETREGS, pid, 0, (unsigned long)&regs))
-		FAIL("PTRACE_GETREGS:_%s", strerror(errno));
+	if (get_regs(pid))
+		FAIL("PTRACE_GETREGSET:_%s", strerror(errno));
 	if (xptrace(PTRACE_LISTEN, pid, 0, 0))
 		FAIL("PTRACE_LISTEN:_%s", strerror(errno));
 	t_end(&tm, dt);
@@ -1314,7 +1324,7 @@ static const struct item {
 	const char *name;
 	int (*fn)(void);
 } items[] = {
-	{ '1', "inspect while subscribed (GETREGS)", item_inspect },
+	{ '1', "inspect while subscribed (GETREGSET)", item_inspect },
 	{ '2', "interrupt a subscribed tracee", item_interrupt },
 	{ '3', "SIGCONT notification latency", item_notify },
 	{ '4', "spurious stops of a SIGCONT to a running tracee", item_spurious },

@@ -55,12 +55,12 @@ for col in $kernels; do
 	case $k in variant-*) steps=jobctl,stress ;; esac
 	rc=0
 	say "proof: $col (steps: $steps)"
-	"$PTJ_TOP/tools/runner/run.sh" --kernel "$k" "${opts[@]}" --steps "$steps" \
+	"$PTJ_TOP/tools/runner/run.sh" --kernel "$k" --arch "$ARCH" "${opts[@]}" --steps "$steps" \
 		--append "ptj.stress_secs=$secs" || rc=$?
 	# Keep this run's results: other runs of the same kernel reuse its log directory.
 	tsv=$(SANITIZER=$([ $kasan = 0 ] || echo kasan) results_tsv "$k")
 	[ -s "$tsv" ] || die "proof: no results for $col (build or boot failed, rc=$rc)"
-	cp "$tsv" "$BUILD/proof/results-$col.tsv"
+	cp "$tsv" "$BUILD/proof/results-$col$(arch_sfx).tsv"
 	case $k in
 	patched) kind=patched desc="Linux $(base_version) + the series" ;;
 	vanilla) kind=vanilla desc="Linux $(base_version)" ;;
@@ -71,7 +71,8 @@ for col in $kernels; do
 		;;
 	esac
 	[ $kasan = 0 ] || desc="$desc, KASAN build"
-	args+=("$col=$kind=$BUILD/proof/results-$col.tsv=$desc")
+	args+=("$col=$kind=$BUILD/proof/results-$col$(arch_sfx).tsv=$desc")
 done
-python3 "$PTJ_TOP/tools/proof/table.py" --out "$out" --model "$BUILD/model/results.tsv" "${args[@]}"
+python3 "$PTJ_TOP/tools/proof/table.py" --out "$out" --model "$BUILD/model/results.tsv" \
+	--machine "$ARCH, $PTJ_SMP vCPU$([ "$PTJ_SMP" = 1 ] || echo s)" "${args[@]}"
 say "proof: done in $(fmt_secs $(($(date +%s) - t0))); report: $out"
