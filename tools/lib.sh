@@ -49,8 +49,9 @@ PTJ_SETTINGS=(
 	FRESH_CACHE="$BUILD/fresh-cache" FRESH_MIRROR= FRESH_MIN_HITRATE=90 FRESH_TIMEOUT=3600
 	FRESH_KEEP=0
 )
-# The project's own C programs (the stress and compat tests, the bench): one compiler, ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler
-# with those flags, then ARG... (include paths, -m32, -o OUT, the source).
+# The project's own C programs (the stress and compat tests, the bench): one compiler,
+# ${PTJ_CROSS}gcc, with one set of flags. ptj_cc ARG...: that compiler with those flags, then
+# ARG... (include paths, -m32, -o OUT, the source).
 PTJ_CFLAGS=(-std=gnu11 -O2 -Wall -Werror -pthread -static)
 ptj_cc() { "${PTJ_CROSS}gcc" "${PTJ_CFLAGS[@]}" "$@"; }
 
@@ -323,8 +324,9 @@ results_tsv()    { echo "$(log_dir "$1")/results.tsv"; }
 image_path()     { echo "$(out_dir "$1")/$PTJ_IMAGE"; }
 guest_dir()      { echo "$BUILD/guest/$(run_name "$1")"; }
 initramfs_path() { echo "$(guest_dir "$1")/initramfs.cpio.gz"; }
+# The static strace for ARCH, with patches/strace/ (tools/runner/build-strace.sh).
+strace_bin()     { echo "$BUILD/strace$(arch_sfx)/strace"; }
 # The kselftest install of tree NAME for ARCH (tools/runner/build-kselftest.sh).
-strace_bin()     { echo "$BUILD/strace$(arch_sfx)/strace"; }  # tools/runner/build-strace.sh
 kselftest_dir()  { echo "$BUILD/guest/kselftest-$1$(arch_sfx)"; }
 # The patch of a mutant-NAME or variant-NAME kernel.
 kernel_patch() {

@@ -19,7 +19,8 @@
 # Incremental: nothing is redone when the source hashes, the patches, this script and the
 # options are unchanged and the binary exists. Steps 3 and 4 take the machine-wide kernel build
 # lock ($PTJ_BUILD_LOCK of tools/lib.sh), so that they never compete with a
-# kernel build. Logs: build/logs/strace[-unpatched]/{download,unpack,configure,build,test}.log.
+# kernel build. Logs: build/logs/strace[-unpatched][-<arch>]/{unpack,configure,build,test}.log,
+# the download's build/logs/source-strace.log.
 #
 #   --unpatched      Debian's strace without patches/strace/ (build/strace-unpatched[-<arch>]/strace),
 #                    to show that the guest step fails without the patch.
