@@ -45,6 +45,7 @@
 #>   STRACE_CHECK=%         test-strace: 0 skips strace's own ptrace tests on the host
 #>   STRACE_SUITE_SHARDS=%  strace-suite: boots per kernel (STRACE_SUITE_APPEND: more
 #>                          ptj.* parameters, e.g. ptj.strace_only=NAME,NAME for a rerun)
+#>   STRACE_SUITE_VANILLA=% strace-suite: failures: vanilla runs only patched's failures
 #>   PROOF_KERNELS=%        proof: these kernels only (default: patched vanilla mutant-*
 #>                          variant-*)
 #>   BENCH_REPS=%           bench: boots per kernel, alternated ABBA

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare strace's test suite on two kernels, from the guests' console logs.
 
-usage: strace-suite-report.py --commit C [--doc FILE] [--tsv FILE] \
+usage: strace-suite-report.py --commit C [--doc FILE] [--tsv FILE] [--part TEXT] [--failures-only] \
            --run patched=LOG[,LOG...] --run vanilla=LOG[,LOG...]
 
 Reads the TAP of tools/guest/steps/strace-suite.sh ("ok N NAME", "ok N NAME # SKIP why",
@@ -13,8 +13,11 @@ boot; a run split into shards has several), and writes:
           "<!-- strace-suite results: begin -->" and "<!-- strace-suite results: end -->":
           counts, run times, every difference between the two kernels, failures and skips
           grouped by reason.
+With --failures-only, vanilla ran only the tests that failed on patched (the only ones that can
+be regressions); the others are "-" in its column and the counts say so.
 Exit status 1 if a test passes on vanilla and not on patched (a regression), 2 on bad input
-(a log without the step's end, a test missing from one kernel).
+(a log without the step's end, a test missing from one kernel, a failure on patched that vanilla
+did not run).
 """
 import argparse
 import collections
@@ -78,6 +81,8 @@ def main():
     ap.add_argument("--doc")
     ap.add_argument("--tsv")
     ap.add_argument("--part", help="the runs covered only this part of the suite (said in the doc)")
+    ap.add_argument("--failures-only", action="store_true",
+                    help="vanilla ran only the tests that failed on patched")
     a = ap.parse_args()
     runs = {}
     for r in a.run:
@@ -89,10 +94,14 @@ def main():
     bad = []
     if not pend or not vend:
         bad.append("a guest run did not reach the end of the strace-suite step")
-    if set(p) != set(v):
+    if a.failures_only:
+        want = {n for n, (s, _) in p.items() if s == "FAIL"}
+        if set(v) != want:
+            bad.append(f"vanilla did not run exactly patched's failures: {sorted(set(v) ^ want)[:10]}")
+    elif set(p) != set(v):
         bad.append(f"tests on one kernel only: {sorted(set(p) ^ set(v))[:10]}")
     names = sorted(set(p) | set(v))
-    na = ("MISSING", "")
+    na = ("-", "") if a.failures_only else ("MISSING", "")
     if a.tsv:
         with open(a.tsv, "w") as f:
             f.write("test\tpatched\tvanilla\treason\n")
@@ -103,13 +112,16 @@ def main():
 
     def count(r):
         c = collections.Counter(s for s, _ in r.values())
-        return f"{c['PASS']} passed, {c['FAIL']} failed, {c['ENV']} known environment failures, {c['SKIP']} skipped"
+        return (f"{c['PASS']} passed, {c['FAIL']} failed, {c['ENV']} known environment failures, "
+                f"{c['SKIP']} skipped" + (f" (of {len(r)} run)" if r is v and a.failures_only else ""))
 
-    diff = [n for n in names if p.get(n, na)[0] != v.get(n, na)[0]]
+    diff = [n for n in names if n in v and p.get(n, na)[0] != v[n][0]]
     regress = [n for n in diff if v.get(n, na)[0] == "PASS"]
     out = [BEGIN, "",
            f"Last run on commit {a.commit}, strace 6.1-0.1 + patches/strace/, {len(names)} tests"
-           + (f" ({a.part} only, a sample of the suite)" if a.part else "") + ":", "",
+           + (f" ({a.part} only, a sample of the suite)" if a.part else "")
+           + ("; vanilla ran only the tests that failed on patched, the only ones that can be"
+              " regressions" if a.failures_only else "") + ":", "",
            f"- patched: {count(p)}; guest time {fmt(ps)}",
            f"- vanilla: {count(v)}; guest time {fmt(vs)}", "",
            f"Per test: Documentation/strace-suite.tsv. Differences between the kernels: {len(diff)}"
@@ -125,10 +137,13 @@ def main():
                           ("SKIP", "Skips on both kernels, by reason")):
         groups = collections.defaultdict(list)
         for n in names:
-            if p.get(n, na)[0] == status and v.get(n, na)[0] == status:
+            # (--failures-only: what vanilla did not run counts as what patched did)
+            if p.get(n, na)[0] == status and v.get(n, p.get(n, na))[0] == status:
                 groups[group_key(p[n][1])].append(n)
         if not groups:
             continue
+        if a.failures_only and status != "FAIL":
+            title = title.replace("on both kernels", "on patched (not run on vanilla)")
         out += [f"{title}:", ""]
         for why, ts in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
             shown = ", ".join(ts[:12]) + (f", ... ({len(ts) - 12} more)" if len(ts) > 12 else "")

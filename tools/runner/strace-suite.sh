@@ -17,6 +17,9 @@
 #   STRACE_SUITE_KERNELS      the kernels, the one with the series first
 #   STRACE_SUITE_APPEND       more kernel command line (ptj.strace_only=NAME,... for a rerun)
 #   STRACE_SUITE_DOC          0: leave Documentation/ alone, print the comparison only
+#   STRACE_SUITE_VANILLA      all: the same tests on both kernels; failures: the second kernel
+#                             runs only the tests that failed on the first (the only possible
+#                             regressions; the suite's time on TCG is hours per kernel)
 . "$(dirname "$0")/../lib.sh"
 [ "$ARCH" = x86_64 ] || die "make strace-suite: x86_64 only"
 # One lock for all the boots: no other run may replace a kernel's logs or image in between.
@@ -31,14 +34,16 @@ res=$BUILD/strace-suite/results
 "$R/build-strace-suite.sh"
 mkdir -p "$res"
 t0=$(date +%s)
+case $STRACE_SUITE_VANILLA in all | failures) ;; *) die "STRACE_SUITE_VANILLA: all or failures, not '$STRACE_SUITE_VANILLA'" ;; esac
 args=()
+only=
 for k in $kernels; do
 	logs=()
 	for i in ${STRACE_SUITE_ONLY:-$(seq 1 "$shards")}; do
-		say "strace-suite: $k, shard $i/$shards"
+		say "strace-suite: $k, shard $i/$shards${only:+ (only the failures of the first kernel)}"
 		"$R/run.sh" --kernel "$k" --steps strace-suite --overlay "$BUILD/strace-suite/root" \
 			--mem 2G --timeout 10800 \
-			--append "ptj.strace_shard=$i/$shards $STRACE_SUITE_APPEND" ||
+			--append "ptj.strace_shard=$i/$shards ${only:+ptj.strace_only=$only }$STRACE_SUITE_APPEND" ||
 			say "strace-suite: $k shard $i: the verdict failed (expected with environment failures; judged below)"
 		c=$res/$k-$i.console.log
 		cp "$(console_log "$k")" "$c"
@@ -47,7 +52,13 @@ for k in $kernels; do
 		logs+=("$c")
 	done
 	args+=(--run "$k=$(IFS=,; echo "${logs[*]}")")
+	# After the first kernel: its failures ("not ok" lines), for STRACE_SUITE_VANILLA=failures.
+	[ "$STRACE_SUITE_VANILLA" = failures ] || continue
+	only=$(cat "${logs[@]}" | tr -d '\r' | awk '/^not ok [0-9]+ / { print $4 }' | paste -sd, -)
+	[ -n "$only" ] || only=none
+	[ ${#only} -le 1500 ] || die "strace-suite: too many failures on $k for the kernel command line (${#only} characters): run with STRACE_SUITE_VANILLA=all"
 done
+[ "$STRACE_SUITE_VANILLA" = all ] || args+=(--failures-only)
 o=()
 [ "$doc" = 0 ] || o=(--doc "$PTJ_TOP/Documentation/strace-suite.md" --tsv "$PTJ_TOP/Documentation/strace-suite.tsv")
 [ -z "$STRACE_SUITE_ONLY" ] || o+=(--part "shard(s) ${STRACE_SUITE_ONLY} of $shards")
