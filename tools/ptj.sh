@@ -46,6 +46,8 @@
 #>   STRACE_SUITE_SHARDS=%  strace-suite: boots per kernel (STRACE_SUITE_APPEND: more
 #>                          ptj.* parameters, e.g. ptj.strace_only=NAME,NAME for a rerun)
 #>   STRACE_SUITE_VANILLA=% strace-suite: failures: vanilla runs only patched's failures
+#>   STRACE_SUITE_EARLIER=% strace-suite: add up with the run of the recorded table (TEXT: what
+#>                          that run was, e.g. "shard 1 on commit X")
 #>   PROOF_KERNELS=%        proof: these kernels only (default: patched vanilla mutant-*
 #>                          variant-*)
 #>   BENCH_REPS=%           bench: boots per kernel, alternated ABBA

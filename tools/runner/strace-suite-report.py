@@ -2,7 +2,7 @@
 """Compare strace's test suite on two kernels, from the guests' console logs.
 
 usage: strace-suite-report.py --commit C [--doc FILE] [--tsv FILE] [--part TEXT] [--failures-only] \
-           --run patched=LOG[,LOG...] --run vanilla=LOG[,LOG...]
+           [--earlier TSV --earlier-note TEXT] --run patched=LOG[,LOG...] --run vanilla=LOG[,LOG...]
 
 Reads the TAP of tools/guest/steps/strace-suite.sh ("ok N NAME", "ok N NAME # SKIP why",
 "not ok N NAME # why", "not ok N NAME # TODO environment: why") from each console log (one per
@@ -14,7 +14,11 @@ boot; a run split into shards has several), and writes:
           counts, run times, every difference between the two kernels, failures and skips
           grouped by reason.
 With --failures-only, vanilla ran only the tests that failed on patched (the only ones that can
-be regressions); the others are "-" in its column and the counts say so.
+be regressions); the others are "-" in its column and the counts say so. Vanilla may have run
+more (a test that failed on patched once and passed when rerun there: the later log wins).
+--earlier TSV: a table this script wrote for an earlier run (other shards, on an earlier
+commit); its rows give the results of every test that the logs do not have, and
+--earlier-note says in the doc what that run was (commit, guest time).
 Exit status 1 if a test passes on vanilla and not on patched (a regression), 2 on bad input
 (a log without the step's end, a test missing from one kernel, a failure on patched that vanilla
 did not run).
@@ -31,7 +35,9 @@ END = "<!-- strace-suite results: end -->"
 
 
 def parse(logs):
-    res, secs, ended = {}, 0, True
+    """Results of one kernel's logs, in order: a later log's result of a test wins (a rerun);
+    a test that failed and then passed is also in flaky, with its first failure."""
+    res, secs, ended, flaky = {}, 0, True, {}
     for log in logs:
         inside, done = False, False
         for line in open(log, errors="replace"):
@@ -51,6 +57,8 @@ def parse(logs):
             if not m:
                 continue
             ok, name, why = m.group(1) == "ok", m.group(2), m.group(3) or ""
+            if name in res and res[name][0] == "FAIL":
+                flaky.setdefault(name, res[name][1])
             if ok and why.startswith("SKIP"):
                 res[name] = ("SKIP", why[4:].strip())
             elif ok:
@@ -60,7 +68,23 @@ def parse(logs):
             else:
                 res[name] = ("FAIL", why)
         ended = ended and done
-    return res, secs, ended
+    for name in [n for n in flaky if res[n][0] != "PASS"]:
+        del flaky[name]
+    return res, secs, ended, flaky
+
+
+def read_tsv(path):
+    """The table of --tsv back: {test: ((patched, why), (vanilla, why))}."""
+    res = {}
+    with open(path) as f:
+        if f.readline().rstrip("\n").split("\t") != ["test", "patched", "vanilla", "reason"]:
+            sys.exit(f"{path}: not a table of this script")
+        for line in f:
+            n, ps, vs, why = line.rstrip("\n").split("\t")
+            m = re.match(r"^patched: (.*); vanilla: (.*)$", why)
+            pw, vw = m.groups() if m else (why, why)
+            res[n] = ((ps, pw), (vs, vw if vs != "-" else ""))
+    return res
 
 
 def group_key(why):
@@ -83,27 +107,43 @@ def main():
     ap.add_argument("--part", help="the runs covered only this part of the suite (said in the doc)")
     ap.add_argument("--failures-only", action="store_true",
                     help="vanilla ran only the tests that failed on patched")
+    ap.add_argument("--earlier", help="the --tsv of an earlier run: results of the tests the logs lack")
+    ap.add_argument("--earlier-note", help="what the earlier run was, for the doc")
     a = ap.parse_args()
+    if bool(a.earlier) != bool(a.earlier_note):
+        ap.error("--earlier and --earlier-note go together")
     runs = {}
     for r in a.run:
         k, _, logs = r.partition("=")
         runs[k] = parse(logs.split(","))
+    # Read before --tsv (often the same file) is rewritten below.
+    earlier = read_tsv(a.earlier) if a.earlier else {}
     if len(runs) == 1:  # one kernel only (a rerun): its counts, nothing to compare
-        (k, (r, secs, _)), = runs.items()
+        (k, (r, secs, _, _)), = runs.items()
         c = collections.Counter(s for s, _ in r.values())
         print(f"{k}: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped; guest time {fmt(secs)}")
         sys.exit(0)
     if set(runs) != {"patched", "vanilla"}:
         print("need --run patched=... and --run vanilla=...", file=sys.stderr)
         sys.exit(2)
-    (p, ps, pend), (v, vs, vend) = runs["patched"], runs["vanilla"]
+    (p, ps, pend, pflaky), (v, vs, vend, vflaky) = runs["patched"], runs["vanilla"]
     bad = []
     if not pend or not vend:
         bad.append("a guest run did not reach the end of the strace-suite step")
+    old = set(earlier) - set(p)  # tests whose patched result is the earlier run's
+    for n, (pr, vr) in earlier.items():
+        for r, flaky, er in ((p, pflaky, pr), (v, vflaky, vr)):
+            if n not in r and er[0] != "-":
+                r[n] = er
+            elif er[0] == "FAIL" and r[n][0] == "PASS":
+                flaky.setdefault(n, er[1])
+    flakes = [(n, k, w) for k, fl in (("patched", pflaky), ("vanilla", vflaky)) for n, w in sorted(fl.items())]
     if a.failures_only:
         want = {n for n, (s, _) in p.items() if s == "FAIL"}
-        if set(v) != want:
-            bad.append(f"vanilla did not run exactly patched's failures: {sorted(set(v) ^ want)[:10]}")
+        if set(v) - set(p):
+            bad.append(f"vanilla ran tests that patched did not: {sorted(set(v) - set(p))[:10]}")
+        if want - set(v):
+            bad.append(f"failures on patched that vanilla did not run: {sorted(want - set(v))[:10]}")
     elif set(p) != set(v):
         bad.append(f"tests on one kernel only: {sorted(set(p) ^ set(v))[:10]}")
     names = sorted(set(p) | set(v))
@@ -114,6 +154,7 @@ def main():
             for n in names:
                 pr, vr = p.get(n, na), v.get(n, na)
                 why = pr[1] if pr[1] == vr[1] or not vr[1] else f"patched: {pr[1]}; vanilla: {vr[1]}"
+                why = why or "; ".join(f"{k} passed when rerun, first run: {w}" for m, k, w in flakes if m == n)
                 f.write(f"{n}\t{pr[0]}\t{vr[0]}\t{why}\n")
 
     def count(r):
@@ -126,10 +167,12 @@ def main():
     out = [BEGIN, "",
            f"Last run on commit {a.commit}, strace 6.1-0.1 + patches/strace/, {len(names)} tests"
            + (f" ({a.part} only, a sample of the suite)" if a.part else "")
+           + (f"; the results of {len(old)} of them are those of an"
+              f" earlier run ({a.earlier_note})" if earlier else "")
            + ("; vanilla ran only the tests that failed on patched, the only ones that can be"
               " regressions" if a.failures_only else "") + ":", "",
-           f"- patched: {count(p)}; guest time {fmt(ps)}",
-           f"- vanilla: {count(v)}; guest time {fmt(vs)}", "",
+           f"- patched: {count(p)}; guest time {fmt(ps)}" + (" (this run)" if earlier else ""),
+           f"- vanilla: {count(v)}; guest time {fmt(vs)}" + (" (this run)" if earlier else ""), "",
            f"Per test: Documentation/strace-suite.tsv. Differences between the kernels: {len(diff)}"
            f" ({len(regress)} passing on vanilla only)" + (":" if diff else "."), ""]
     if diff:
@@ -138,6 +181,9 @@ def main():
             pr, vr = p.get(n, na), v.get(n, na)
             out.append(f"| {n} | {pr[0]} | {vr[0]} | {pr[1] or vr[1]} |")
         out.append("")
+    if flakes:
+        out += ["Failed once, passed when rerun (the later result counts):", ""]
+        out += [f"- {n} ({k}): {w.replace('|', '/')}" for n, k, w in flakes] + [""]
     for status, title in (("FAIL", "Failures on both kernels, by reason"),
                           ("ENV", "Known environment failures on both kernels"),
                           ("SKIP", "Skips on both kernels, by reason")):
@@ -157,7 +203,7 @@ def main():
             out.append(f"- {len(ts)}: {why.replace('|', '/')}: {shown}")
         out.append("")
     if a.failures_only:
-        norun = [n for n in names if p[n][0] == "FAIL" and n not in v]
+        norun = [n for n in names if p.get(n, na)[0] == "FAIL" and n not in v]
         if norun:
             out += [f"Failures on patched that vanilla did not run ({len(norun)}):", ""]
             out += [f"- {n}: {p[n][1].replace('|', '/')}" for n in norun] + [""]
