@@ -46,6 +46,15 @@ tests=$(awk -v i="$i" -v n="$n" -v only=",$only," \
 echo "1..$(echo "$tests" | grep -c .)"
 export PATH="$top/bin:$PATH" LC_ALL=C
 echo "# strace-suite: list $list, shard $shard, TIMEOUT_DURATION=$tmo; $($top/src/strace -V | head -1)"
+# glibc's malloc asks getrandom(GRND_NONBLOCK) for its tcache key on a process's first
+# allocation and leaves errno EAGAIN when the kernel's random generator is not ready yet, which
+# in this guest (no hardware RNG) takes minutes. Test programs that print errno after their
+# first printf then expect EAGAIN where strace shows the syscall's real error. A read of
+# /dev/random waits for the generator and has the kernel seed it from timer jitter, on every
+# kernel alike.
+r0=$(date +%s)
+dd if=/dev/random of=/dev/null bs=1 count=1 2>/dev/null
+echo "# strace-suite: random generator ready after $(($(date +%s) - r0))s"
 cd $top/tests || exit 1
 t0=$(date +%s)
 k=0 rc=0 npass=0 nfail=0 nskip=0 nknown=0
