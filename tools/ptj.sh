@@ -236,7 +236,8 @@ t_check-long-record() { prep && "$T/checks/long.sh" verify; }
 #>   check-deps             the Debian packages are there (installs them as root)
 target check-deps
 t_check-deps() { t_deps; }
-#>   check-verdict          the verdict's own test on crafted console logs
+#>   check-verdict          the verdict's and the strace-suite report's own tests on crafted
+#>                          console logs
 target check-verdict
 t_check-verdict() { "$T/checks/verdict.sh"; }
 #>   check-static           check-apply + check-checkpatch
