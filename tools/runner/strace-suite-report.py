@@ -34,10 +34,11 @@ BEGIN = "<!-- strace-suite results: begin -->"
 END = "<!-- strace-suite results: end -->"
 
 
-def parse(logs):
-    """Results of one kernel's logs, in order: a later log's result of a test wins (a rerun);
-    a test that failed and then passed is also in flaky, with its first failure."""
-    res, secs, ended, flaky = {}, 0, True, {}
+def parse(logs, seed=None):
+    """Results of one kernel's logs, in order, on top of seed (an earlier run's): a later
+    result of a test wins (a rerun); a test that failed and then passed is also in flaky, with
+    its first failure."""
+    res, secs, ended, flaky, seen = dict(seed or {}), 0, True, {}, set()
     for log in logs:
         inside, done = False, False
         for line in open(log, errors="replace"):
@@ -57,6 +58,7 @@ def parse(logs):
             if not m:
                 continue
             ok, name, why = m.group(1) == "ok", m.group(2), m.group(3) or ""
+            seen.add(name)
             if name in res and res[name][0] == "FAIL":
                 flaky.setdefault(name, res[name][1])
             if ok and why.startswith("SKIP"):
@@ -70,7 +72,7 @@ def parse(logs):
         ended = ended and done
     for name in [n for n in flaky if res[n][0] != "PASS"]:
         del flaky[name]
-    return res, secs, ended, flaky
+    return res, secs, ended, flaky, seen
 
 
 def read_tsv(path):
@@ -112,31 +114,26 @@ def main():
     a = ap.parse_args()
     if bool(a.earlier) != bool(a.earlier_note):
         ap.error("--earlier and --earlier-note go together")
+    # Read before --tsv (often the same file) is rewritten below.
+    earlier = read_tsv(a.earlier) if a.earlier else {}
     runs = {}
     for r in a.run:
         k, _, logs = r.partition("=")
-        runs[k] = parse(logs.split(","))
-    # Read before --tsv (often the same file) is rewritten below.
-    earlier = read_tsv(a.earlier) if a.earlier else {}
+        col = 0 if k == "patched" else 1
+        runs[k] = parse(logs.split(","), {n: e[col] for n, e in earlier.items() if e[col][0] != "-"})
     if len(runs) == 1:  # one kernel only (a rerun): its counts, nothing to compare
-        (k, (r, secs, _, _)), = runs.items()
+        (k, (r, secs, _, _, _)), = runs.items()
         c = collections.Counter(s for s, _ in r.values())
         print(f"{k}: {c['PASS']} passed, {c['FAIL']} failed, {c['SKIP']} skipped; guest time {fmt(secs)}")
         sys.exit(0)
     if set(runs) != {"patched", "vanilla"}:
         print("need --run patched=... and --run vanilla=...", file=sys.stderr)
         sys.exit(2)
-    (p, ps, pend, pflaky), (v, vs, vend, vflaky) = runs["patched"], runs["vanilla"]
+    (p, ps, pend, pflaky, pseen), (v, vs, vend, vflaky, _) = runs["patched"], runs["vanilla"]
     bad = []
     if not pend or not vend:
         bad.append("a guest run did not reach the end of the strace-suite step")
-    old = set(earlier) - set(p)  # tests whose patched result is the earlier run's
-    for n, (pr, vr) in earlier.items():
-        for r, flaky, er in ((p, pflaky, pr), (v, vflaky, vr)):
-            if n not in r and er[0] != "-":
-                r[n] = er
-            elif er[0] == "FAIL" and r[n][0] == "PASS":
-                flaky.setdefault(n, er[1])
+    old = set(earlier) - pseen  # tests whose patched result is the earlier run's
     flakes = [(n, k, w) for k, fl in (("patched", pflaky), ("vanilla", vflaky)) for n, w in sorted(fl.items())]
     if a.failures_only:
         want = {n for n, (s, _) in p.items() if s == "FAIL"}
