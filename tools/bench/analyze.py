@@ -435,12 +435,13 @@ def write_header(run, rep):
       f"Guest: QEMU {cfg['qemu']} `-accel {accel} -smp {cfg['smp']} -m {cfg['mem']}`, clocksource "
       f"{'/'.join(cfg['clocksource'])}; host: {cfg['host']}, load average (1 min) before / after "
       f"each boot: {', '.join(f'{x}/{y}' for x, y in zip(cfg['host_load1'], cfg['host_load1_after']))} "
-      "(the host is shared: other kernel builds ran during some boots).")
+      "(the benchmark's own QEMU accounts for 1-1.5 on 2 cores; more means other work shared "
+      "the host).")
     w("")
     w(f"Benchmark: seed {cfg['seed']}, scale {cfg['scale']}, {cfg['blocks']} interleaved blocks per "
       f"variant (items 1-3), boot order {cfg['order']}, {len(run.parsed)} boots; guest runs "
-      f"{', '.join(cfg['guest_runs'])}; whole run {cfg['elapsed'] or '?'} (including waits for "
-      "other users' kernel builds: each `make` takes the machine-wide build lock). Placements: "
+      f"{', '.join(cfg['guest_runs'])}; whole run {cfg['elapsed'] or '?'} (including any wait for "
+      "the machine-wide build lock, which each `make` of a kernel takes). Placements: "
       + ", ".join(f"`{pl}`" for pl in run.places) + " (`cpu0`: tracer and tracee pinned to vCPU 0; "
       "`any`: no affinity).")
     w("")
