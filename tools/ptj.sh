@@ -63,6 +63,8 @@
 #>   SPARSE_FATAL=%         check-sparse: 0 only prints new warnings
 #>   CHECK_DOCS_SPHINX=%    check-docs: 0 skips the Sphinx build
 #>   MANPAGE_GZ=%           check-manpage: another ptrace.2.gz than manpages-dev's
+#>   MODEL_MUTANTS=%        check-model: 0 runs the model of v6 only, not its mutants
+#>                          (check-fresh's root: SPIN installs and runs)
 #>   FRESH_CHECKS=%         check-fresh: the make check steps it also runs in the root
 #>   FRESH_CACHE=%          check-fresh: package cache
 #>   FRESH_MIRROR=%         check-fresh: mmdebstrap mirror arguments (default: the host's
@@ -190,7 +192,7 @@ t_test-strace() {
 target test-strace-jobctl
 t_test-strace-jobctl() {
 	"$T/runner/deps.sh" --quiet
-	"$T/runner/build-strace-suite.sh"
+	"$T/runner/build-strace-suite.sh" --part jobctl
 	run --steps strace-suite --overlay "$BUILD/strace-suite/root" --mem 2G \
 		--append ptj.strace_list=jobctl
 }
